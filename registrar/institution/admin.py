@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from . import models
+
+
+@admin.register(models.Faculty)
+class FacultyAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_ru", "name_kk", "name_en")
+    search_fields = ("code", "name_ru", "name_kk", "name_en")
+
+
+@admin.register(models.Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_ru", "faculty")
+    list_filter = ("faculty",)
+    search_fields = ("code", "name_ru", "name_kk", "name_en")
+
+
+@admin.register(models.Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name_ru", "degree", "study_form", "language", "department")
+    list_filter = ("degree", "study_form", "language", "department__faculty")
+    search_fields = ("code", "name_ru", "name_kk", "name_en")
+
+
+class AcademicPeriodInline(admin.TabularInline):
+    model = models.AcademicPeriod
+    extra = 0
+
+
+@admin.register(models.AcademicYear)
+class AcademicYearAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "starts_on", "ends_on")
+    inlines = [AcademicPeriodInline]
+
+
+@admin.register(models.AcademicPeriod)
+class AcademicPeriodAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "kind", "starts_on", "ends_on")
+    list_filter = ("kind", "year")
+
+
+@admin.register(models.AcademicGroup)
+class AcademicGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "programme", "intake_year", "language", "curator")
+    list_filter = ("intake_year", "language", "programme__department__faculty")
+    search_fields = ("name",)
+    autocomplete_fields = ("curator",)

@@ -1,0 +1,170 @@
+"""Students, staff and the roles of user accounts (§1)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from . import iin as iin_rules
+from .choices import FINAL_STATUSES, Funding, Gender, Role, StudentStatus  # noqa: F401
+
+
+def validate_iin(value: str) -> None:
+    try:
+        iin_rules.validate(value)
+    except iin_rules.InvalidIIN as exc:
+        raise ValidationError(_("Invalid IIN: %(reason)s"), params={"reason": _(str(exc))},
+                              code="invalid_iin") from exc
+
+
+class PersonName(models.Model):
+    """A person's name in the three official scripts of the university."""
+
+    last_name_kk = models.CharField(_("surname (Kazakh)"), max_length=100, blank=True)
+    first_name_kk = models.CharField(_("given name (Kazakh)"), max_length=100, blank=True)
+    patronymic_kk = models.CharField(_("patronymic (Kazakh)"), max_length=100, blank=True)
+    last_name_ru = models.CharField(_("surname (Russian)"), max_length=100)
+    first_name_ru = models.CharField(_("given name (Russian)"), max_length=100)
+    patronymic_ru = models.CharField(_("patronymic (Russian)"), max_length=100, blank=True)
+    last_name_en = models.CharField(_("surname (Latin)"), max_length=100, blank=True)
+    first_name_en = models.CharField(_("given name (Latin)"), max_length=100, blank=True)
+
+    NAME_FIELDS = (
+        "last_name_kk", "first_name_kk", "patronymic_kk",
+        "last_name_ru", "first_name_ru", "patronymic_ru",
+        "last_name_en", "first_name_en",
+    )
+
+    class Meta:
+        abstract = True
+
+    def full_name_in(self, language: str | None) -> str:
+        lang = (language or "ru")[:2]
+        if lang == "en" and self.last_name_en:
+            return f"{self.last_name_en} {self.first_name_en}".strip()
+        if lang == "kk" and self.last_name_kk:
+            parts = (self.last_name_kk, self.first_name_kk, self.patronymic_kk)
+        else:
+            parts = (self.last_name_ru, self.first_name_ru, self.patronymic_ru)
+        return " ".join(p for p in parts if p)
+
+    @property
+    def full_name(self) -> str:
+        return self.full_name_in(get_language())
+
+
+class Staff(PersonName):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user account"),
+                                null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="staff")
+    department = models.ForeignKey("institution.Department", verbose_name=_("department"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="staff")
+    position = models.CharField(_("position"), max_length=120, blank=True)
+    academic_degree = models.CharField(_("academic degree"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+        ordering = ["last_name_ru", "first_name_ru"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Student(PersonName):
+    """A person in the student body.
+
+    The academic fields (status, programme, group, year of study, funding) are
+    the *current* state. Only applied orders change them (see contingent), and
+    they always equal what the student's applied orders derive.
+    """
+
+    iin = models.CharField(_("IIN"), max_length=12, unique=True, validators=[validate_iin])
+    birth_date = models.DateField(_("birth date"))
+    gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
+    citizenship = models.CharField(_("citizenship"), max_length=2, default="KZ",
+                                   help_text=_("ISO 3166-1 alpha-2 country code"))
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    status = models.CharField(_("status"), max_length=16, choices=StudentStatus.choices,
+                              default=StudentStatus.APPLICANT, db_index=True)
+    programme = models.ForeignKey("institution.Programme", verbose_name=_("programme"),
+                                  on_delete=models.PROTECT, related_name="students")
+    group = models.ForeignKey("institution.AcademicGroup", verbose_name=_("group"), null=True,
+                              blank=True, on_delete=models.PROTECT, related_name="students")
+    year_of_study = models.PositiveSmallIntegerField(_("year of study"), default=0)
+    funding = models.CharField(_("funding"), max_length=16, choices=Funding.choices,
+                               default=Funding.PAID)
+    advisor = models.ForeignKey(Staff, verbose_name=_("advisor"), null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="advisees")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user account"),
+                                null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="student")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("student")
+        verbose_name_plural = _("students")
+        ordering = ["last_name_ru", "first_name_ru"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year_of_study__lte=7), name="year_of_study_range"),
+            models.CheckConstraint(
+                condition=~Q(status="active") | Q(group__isnull=False),
+                name="active_student_has_group",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["last_name_ru", "first_name_ru"]),
+            models.Index(fields=["last_name_kk"]),
+            models.Index(fields=["last_name_en"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.iin})"
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.iin or not self.birth_date:
+            return
+        try:
+            born = iin_rules.birth_date_of(self.iin)
+        except iin_rules.InvalidIIN:
+            return  # the field validator reports it
+        if born != self.birth_date:
+            raise ValidationError({"birth_date": _("The birth date does not match the IIN.")})
+        if self.gender and iin_rules.sex_of(self.iin) != self.gender:
+            raise ValidationError({"gender": _("The gender does not match the IIN.")})
+
+    @property
+    def faculty_id(self) -> int:
+        return self.programme.department.faculty_id
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user account. Deans are scoped to one faculty each."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"),
+                             on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    faculty = models.ForeignKey("institution.Faculty", verbose_name=_("faculty"), null=True,
+                                blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "faculty"], name="unique_role"),
+            models.CheckConstraint(condition=~Q(role="dean") | Q(faculty__isnull=False),
+                                   name="dean_has_faculty"),
+        ]
+
+    def __str__(self) -> str:
+        scope = f" ({self.faculty})" if self.faculty_id else ""
+        return f"{self.user} — {self.get_role_display()}{scope}"

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "registrar.people",
     "registrar.contingent",
     "registrar.portal",
+    "registrar.demo",
 ]
 
 MIDDLEWARE = [
@@ -151,4 +152,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# The university's own name as printed on documents, in the three languages.
+UNIVERSITY_NAME = {
+    "kk": os.environ.get("UNIVERSITY_NAME_KK", "Демо университеті"),
+    "ru": os.environ.get("UNIVERSITY_NAME_RU", "Демонстрационный университет"),
+    "en": os.environ.get("UNIVERSITY_NAME_EN", "Demo University"),
 }

@@ -158,6 +158,8 @@ def add_item(order: Order, *, by: Any, student: Student, effective_date: dt.date
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.state != OrderState.DRAFT:
         raise OrderRefused(_("Items can be added only to a draft order."))
+    # The caller's instance may be stale; decide on the stored state.
+    student = Student.objects.select_related("programme__department").get(pk=student.pk)
     faculty_id = student.programme.department.faculty_id
     if order.faculty_id is not None and faculty_id != order.faculty_id:
         raise OrderRefused([Problem(student.full_name, "student",

@@ -1,9 +1,25 @@
 from django.urls import path
 
-from . import views
+from .views import archive, home, orders, students
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
+    path("orders/", orders.order_list, name="order_list"),
+    path("orders/new/", orders.order_create, name="order_create"),
+    path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
+    path("orders/<int:pk>/items/", orders.order_add_item, name="order_add_item"),
+    path("orders/<int:pk>/items/<int:item_pk>/remove/", orders.order_remove_item,
+         name="order_remove_item"),
+    path("orders/<int:pk>/approve/", orders.order_approve, name="order_approve"),
+    path("orders/<int:pk>/apply/", orders.order_apply, name="order_apply"),
+    path("orders/<int:pk>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("orders/<int:pk>/pdf/<str:language>/", orders.order_print, name="order_print"),
+    path("students/", students.student_list, name="student_list"),
+    path("students/import/", students.student_import, name="student_import"),
+    path("students/import/errors.xlsx", students.student_import_errors,
+         name="student_import_errors"),
+    path("students/<int:pk>/", students.student_detail, name="student_detail"),
+    path("archive/", archive.archive, name="archive"),
 ]

@@ -5,6 +5,8 @@ Approval and application go through the services (portal actions), never a raw s
 
 from django.contrib import admin
 
+from registrar.audit.admin import AuditedAdmin
+
 from . import models
 from .choices import OrderState
 
@@ -23,7 +25,7 @@ class OrderItemInline(admin.TabularInline):
 
 
 @admin.register(models.Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(AuditedAdmin):
     list_display = ("__str__", "order_type", "state", "faculty", "signed_on", "applied_at")
     list_filter = ("order_type", "state", "faculty", "year")
     search_fields = ("number", "title", "items__student__last_name_ru", "items__student__iin")
@@ -49,7 +51,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(AuditedAdmin):
     list_display = ("student", "effective_date", "status", "group", "year_of_study", "funding")
     list_filter = ("status",)
     search_fields = ("student__last_name_ru", "student__iin")
@@ -66,7 +68,7 @@ class StatusChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.OrderCounter)
-class OrderCounterAdmin(admin.ModelAdmin):
+class OrderCounterAdmin(AuditedAdmin):
     list_display = ("year", "order_type", "last")
 
     def has_change_permission(self, request, obj=None):
@@ -74,12 +76,12 @@ class OrderCounterAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.PersonalFileDocument)
-class PersonalFileDocumentAdmin(admin.ModelAdmin):
+class PersonalFileDocumentAdmin(AuditedAdmin):
     list_display = ("code", "name_ru", "required", "position")
 
 
 @admin.register(models.PersonalFileEntry)
-class PersonalFileEntryAdmin(admin.ModelAdmin):
+class PersonalFileEntryAdmin(AuditedAdmin):
     list_display = ("student", "document", "received_on", "received_by")
     search_fields = ("student__last_name_ru", "student__iin")
     autocomplete_fields = ("student",)
@@ -93,7 +95,7 @@ class ArchivedFileInline(admin.TabularInline):
 
 
 @admin.register(models.ArchiveTransfer)
-class ArchiveTransferAdmin(admin.ModelAdmin):
+class ArchiveTransferAdmin(AuditedAdmin):
     list_display = ("act_number", "handed_on", "handed_by", "received_by")
     inlines = [ArchivedFileInline]
 
@@ -102,8 +104,22 @@ class ArchiveTransferAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ArchivedFile)
-class ArchivedFileAdmin(admin.ModelAdmin):
+class ArchivedFileAdmin(AuditedAdmin):
     list_display = ("student", "transfer", "status_at_handover")
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(models.OrderItem)
+class OrderItemAdmin(AuditedAdmin):
+    list_display = ("order", "student", "effective_date")
+    search_fields = ("student__last_name_ru", "student__iin", "order__number")
+    readonly_fields = ("before", "after")
+    autocomplete_fields = ("student", "to_programme", "to_group")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or obj.order.state == "draft"
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or obj.order.state == "draft"

@@ -1,23 +1,25 @@
 from django.contrib import admin
 
+from registrar.audit.admin import AuditedAdmin
+
 from . import models
 
 
 @admin.register(models.Faculty)
-class FacultyAdmin(admin.ModelAdmin):
+class FacultyAdmin(AuditedAdmin):
     list_display = ("code", "name_ru", "name_kk", "name_en")
     search_fields = ("code", "name_ru", "name_kk", "name_en")
 
 
 @admin.register(models.Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedAdmin):
     list_display = ("code", "name_ru", "faculty")
     list_filter = ("faculty",)
     search_fields = ("code", "name_ru", "name_kk", "name_en")
 
 
 @admin.register(models.Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(AuditedAdmin):
     list_display = ("code", "name_ru", "degree", "study_form", "language", "department")
     list_filter = ("degree", "study_form", "language", "department__faculty")
     search_fields = ("code", "name_ru", "name_kk", "name_en")
@@ -29,19 +31,19 @@ class AcademicPeriodInline(admin.TabularInline):
 
 
 @admin.register(models.AcademicYear)
-class AcademicYearAdmin(admin.ModelAdmin):
+class AcademicYearAdmin(AuditedAdmin):
     list_display = ("__str__", "starts_on", "ends_on")
     inlines = [AcademicPeriodInline]
 
 
 @admin.register(models.AcademicPeriod)
-class AcademicPeriodAdmin(admin.ModelAdmin):
+class AcademicPeriodAdmin(AuditedAdmin):
     list_display = ("__str__", "kind", "starts_on", "ends_on")
     list_filter = ("kind", "year")
 
 
 @admin.register(models.AcademicGroup)
-class AcademicGroupAdmin(admin.ModelAdmin):
+class AcademicGroupAdmin(AuditedAdmin):
     list_display = ("name", "programme", "intake_year", "language", "curator")
     list_filter = ("intake_year", "language", "programme__department__faculty")
     search_fields = ("name",)

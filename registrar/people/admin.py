@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from registrar.audit.admin import AuditedAdmin
+
 from . import models
 
 
 @admin.register(models.Staff)
-class StaffAdmin(admin.ModelAdmin):
+class StaffAdmin(AuditedAdmin):
     list_display = ("__str__", "position", "department", "user")
     list_filter = ("department__faculty",)
     search_fields = ("last_name_ru", "first_name_ru", "last_name_kk", "last_name_en", "email")
@@ -12,7 +14,7 @@ class StaffAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(AuditedAdmin):
     """Academic fields are read-only: only applied orders change them (§9)."""
 
     list_display = ("__str__", "status", "programme", "group", "year_of_study", "funding")
@@ -32,7 +34,7 @@ class StudentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(AuditedAdmin):
     list_display = ("user", "role", "faculty")
     list_filter = ("role", "faculty")
     search_fields = ("user__username", "user__last_name")

@@ -4,12 +4,14 @@ Digits 1-6 are the birth date YYMMDD, digit 7 gives the century and sex
 (1/2: 1800s male/female, 3/4: 1900s, 5/6: 2000s), 8-11 a serial and 12 a check
 digit: the sum of the first 11 digits weighted 1..11, modulo 11; if that is 10,
 weights 3..11,1,2 are used instead; if it is 10 again the number is never issued.
-Pure functions, no database.
+Pure functions, no database. Reasons are marked for translation and translated where shown.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+
+from django.utils.translation import gettext_noop as N_
 
 _WEIGHTS_FIRST = tuple(range(1, 12))
 _WEIGHTS_SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -34,11 +36,11 @@ def check_digit(first_eleven: str) -> int | None:
 def birth_date_of(iin: str) -> dt.date:
     century = _CENTURY.get(int(iin[6]))
     if century is None:
-        raise InvalidIIN("the 7th digit must be 1-6 (century and sex)")
+        raise InvalidIIN(N_("the 7th digit must be 1-6 (century and sex)"))
     try:
         return dt.date(century + int(iin[0:2]), int(iin[2:4]), int(iin[4:6]))
     except ValueError as exc:
-        raise InvalidIIN("the first six digits are not a valid birth date (YYMMDD)") from exc
+        raise InvalidIIN(N_("the first six digits are not a valid birth date (YYMMDD)")) from exc
 
 
 def sex_of(iin: str) -> str:
@@ -48,12 +50,12 @@ def sex_of(iin: str) -> str:
 
 def validate(iin: str) -> str:
     """Return the IIN if valid; raise InvalidIIN with the reason otherwise."""
-    if len(iin) != 12 or not iin.isdigit():
-        raise InvalidIIN("an IIN is exactly 12 digits")
+    if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
+        raise InvalidIIN(N_("an IIN is exactly 12 digits"))
     birth_date_of(iin)
     expected = check_digit(iin[:11])
     if expected is None or expected != int(iin[11]):
-        raise InvalidIIN("the check digit does not match")
+        raise InvalidIIN(N_("the check digit does not match"))
     return iin
 
 

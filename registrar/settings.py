@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "registrar.institution",
     "registrar.people",
     "registrar.contingent",
+    "registrar.curriculum",
+    "registrar.records",
+    "registrar.registration",
+    "registrar.notifications",
     "registrar.portal",
     "registrar.demo",
 ]

@@ -91,7 +91,8 @@ class Order(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.state != OrderState.DRAFT:
+        stored = Order.objects.filter(pk=self.pk).values_list("state", flat=True).first()
+        if stored != OrderState.DRAFT:
             raise ImmutableOrderError("Only a draft order can be deleted")
         return super().delete(*args, **kwargs)
 
@@ -156,7 +157,8 @@ class OrderItem(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if self.order.state != OrderState.DRAFT:
+        stored = Order.objects.filter(pk=self.order_id).values_list("state", flat=True).first()
+        if stored != OrderState.DRAFT:
             raise ImmutableOrderError("Items can be removed only while the order is a draft")
         return super().delete(*args, **kwargs)
 

@@ -73,6 +73,18 @@ def state_of(student: Student, last_change: dt.date | None) -> StudentState:
     )
 
 
+REQUIRED_NAME_FIELDS = ("last_name_ru", "first_name_ru")
+
+
+def valid_new_names(new_names: dict[str, Any]) -> bool:
+    """At least one name field, only known fields, and no required one left blank."""
+    if not new_names or any(k not in Student.NAME_FIELDS for k in new_names):
+        return False
+    if any(not str(new_names[k]).strip() for k in REQUIRED_NAME_FIELDS if k in new_names):
+        return False
+    return any(str(v).strip() for v in new_names.values())
+
+
 def change_for(order_type: str, item: OrderItem, durations: dict[int, int],
                current_programme_id: int | None) -> Change:
     """The plain `Change` an item asks for; `durations` maps programme id to years."""
@@ -91,7 +103,7 @@ def change_for(order_type: str, item: OrderItem, durations: dict[int, int],
         override_reason=item.override_reason,
         programme_duration=durations.get(programme_id or 0, 4),
         scholarship_amount=item.amount,
-        has_new_names=bool(item.new_names),
+        has_new_names=valid_new_names(item.new_names),
     )
 
 
@@ -179,10 +191,11 @@ def add_item(order: Order, *, by: Any, student: Student, effective_date: dt.date
 
 @transaction.atomic
 def remove_item(item: OrderItem, *, by: Any) -> None:
-    _require(by, "contingent.change_order", item.order)
-    if item.order.state != OrderState.DRAFT:
+    order = Order.objects.select_for_update().get(pk=item.order_id)
+    _require(by, "contingent.change_order", order)
+    if order.state != OrderState.DRAFT:
         raise OrderRefused(_("Items can be removed only from a draft order."))
-    audit.record(by, "order.item_removed", item.order, {"student": item.student})
+    audit.record(by, "order.item_removed", order, {"student": item.student})
     item.delete()
 
 
@@ -300,7 +313,9 @@ def cancel_order(order: Order, *, by: Any, reason: str) -> Order:
     if not reason.strip():
         raise OrderRefused(_("Give the reason for cancelling the order."))
     order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.state not in (OrderState.DRAFT, OrderState.APPROVED):
+    if order.state == OrderState.CANCELLED:
+        raise OrderRefused(_("The order is already cancelled."))
+    if order.state != OrderState.DRAFT and order.state != OrderState.APPROVED:
         raise OrderRefused(_("An applied order cannot be cancelled; issue a new order instead."))
     order.state = OrderState.CANCELLED
     order.cancel_reason = reason

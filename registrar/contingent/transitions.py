@@ -92,7 +92,9 @@ def _status_label(status: str) -> str:
 
 
 def _check_status(state: StudentState, change: Change) -> None:
-    allowed = _STATUS_NEEDED[change.order_type]
+    allowed = _STATUS_NEEDED.get(change.order_type)
+    if allowed is None:
+        raise Refused("order_type", _("Unknown order type."))
     if state.status not in allowed:
         raise Refused(
             "student",
@@ -128,12 +130,17 @@ def _check_window(change: Change, policy: PolicyValues) -> None:
         )
 
 
-def _needs_group(change: Change) -> int:
+def _check_group(change: Change, programme_id: int | None) -> None:
+    """A group given by the item must belong to the programme the student will be in."""
+    if (change.to_group_id is not None and change.to_group_programme_id is not None
+            and change.to_group_programme_id != programme_id):
+        raise Refused("to_group", _("The group belongs to another programme."))
+
+
+def _needs_group(change: Change, programme_id: int | None) -> int:
     if change.to_group_id is None:
         raise Refused("to_group", _("A group is required."))
-    if (change.to_programme_id is not None and change.to_group_programme_id is not None
-            and change.to_group_programme_id != change.to_programme_id):
-        raise Refused("to_group", _("The group belongs to another programme."))
+    _check_group(change, programme_id)
     return change.to_group_id
 
 
@@ -177,15 +184,18 @@ def apply_change(state: StudentState, change: Change, policy: PolicyValues) -> S
     kind = change.order_type
     after = dataclasses.replace(state, last_change=change.effective_date)
 
+    # The programme the student is in after this change.
+    programme_id = change.to_programme_id or state.programme_id
     if kind == OrderType.ENROLMENT:
         return dataclasses.replace(
-            after, status=StudentStatus.ACTIVE, programme_id=change.to_programme_id,
-            group_id=_needs_group(change), year_of_study=1, funding=_needs_funding(change),
+            after, status=StudentStatus.ACTIVE, programme_id=programme_id,
+            group_id=_needs_group(change, programme_id), year_of_study=1,
+            funding=_needs_funding(change),
         )
     if kind == OrderType.TRANSFER_IN:
         return dataclasses.replace(
-            after, status=StudentStatus.ACTIVE, programme_id=change.to_programme_id,
-            group_id=_needs_group(change), year_of_study=_needs_year(change),
+            after, status=StudentStatus.ACTIVE, programme_id=programme_id,
+            group_id=_needs_group(change, programme_id), year_of_study=_needs_year(change),
             funding=_needs_funding(change),
         )
     if kind == OrderType.TRANSFER_OUT:
@@ -195,22 +205,21 @@ def apply_change(state: StudentState, change: Change, policy: PolicyValues) -> S
             raise Refused("reason", _("The reason for expulsion is required."))
         return dataclasses.replace(after, status=StudentStatus.EXPELLED)
     if kind == OrderType.INTERNAL_TRANSFER:
-        programme_id = change.to_programme_id or state.programme_id
-        group_id = _needs_group(change)
+        group_id = _needs_group(change, programme_id)
         if programme_id == state.programme_id and group_id == state.group_id:
             raise Refused("to_group", _("The student is already in this programme and group."))
         return dataclasses.replace(after, programme_id=programme_id, group_id=group_id)
     if kind == OrderType.REINSTATEMENT:
         # §9: reinstatement is paid.
         return dataclasses.replace(
-            after, status=StudentStatus.ACTIVE,
-            programme_id=change.to_programme_id or state.programme_id,
-            group_id=_needs_group(change), year_of_study=_needs_year(change),
+            after, status=StudentStatus.ACTIVE, programme_id=programme_id,
+            group_id=_needs_group(change, programme_id), year_of_study=_needs_year(change),
             funding=Funding.PAID,
         )
     if kind == OrderType.ACADEMIC_LEAVE:
         _check_leave(change, policy)
         return dataclasses.replace(after, status=StudentStatus.ON_LEAVE)
+    _check_group(change, programme_id)
     if kind == OrderType.RETURN_FROM_LEAVE:
         return dataclasses.replace(
             after, status=StudentStatus.ACTIVE, group_id=change.to_group_id or state.group_id,

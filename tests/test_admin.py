@@ -11,7 +11,8 @@ from registrar.audit.models import AuditEvent
 from registrar.institution.models import Faculty
 from tests import factories
 
-OUR_APPS = ("audit", "policy", "institution", "people", "contingent")
+OUR_APPS = ("audit", "policy", "institution", "people", "contingent", "curriculum", "records",
+            "registration", "notifications", "api")
 
 
 def _models():
@@ -53,3 +54,12 @@ def test_audit_events_cannot_be_edited_or_deleted():
         event.save()
     with pytest.raises(ValueError):
         event.delete()
+
+
+@pytest.mark.django_db
+def test_many_to_many_changes_are_recorded_readably():
+    from registrar.audit.services import _plain
+
+    faculty = factories.faculty("M2M")
+    assert _plain({"faculties": Faculty.objects.filter(pk=faculty.pk)}) == {
+        "faculties": [str(faculty)]}

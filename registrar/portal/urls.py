@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import archive, home, orders, students
+from .views import archive, home, orders, plans, registration, students
 
 app_name = "portal"
 
@@ -22,4 +22,13 @@ urlpatterns = [
          name="student_import_errors"),
     path("students/<int:pk>/", students.student_detail, name="student_detail"),
     path("archive/", archive.archive, name="archive"),
+    path("plans/term/<int:period_id>/", plans.my_plan, name="my_plan"),
+    path("plans/approvals/", plans.approvals, name="plan_approvals"),
+    path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/pdf/<str:language>/", plans.plan_print, name="plan_print"),
+    path("plans/<int:pk>/<str:action>/", plans.plan_action, name="plan_action"),
+    path("registration/<int:period_id>/", registration.registration_page, name="registration"),
+    path("registration/<int:period_id>/register/", registration.register_action,
+         name="register"),
+    path("registration/<int:period_id>/drop/<int:pk>/", registration.drop_action, name="drop"),
 ]

@@ -1,0 +1,157 @@
+"""Registration endpoints: sections with live seats, my registrations, register, drop, swap."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema
+
+from registrar.people.models import Student
+from registrar.people.roles import scope_of
+from registrar.registration import services
+from registrar.registration.models import ACTIVE_STATES, Registration, Section
+
+router = Router(tags=["registration"])
+
+
+class SectionOut(Schema):
+    id: int
+    code: str
+    discipline_id: int
+    discipline_code: str
+    teacher: str
+    language: str
+    capacity: int
+    enrolled: int
+    seats_left: int
+    schedule: str
+    status: str
+
+
+class RegistrationOut(Schema):
+    id: int
+    student_id: int
+    section_id: int
+    section_code: str
+    state: str
+    waitlist_position: int | None
+
+
+class RegisterIn(Schema):
+    section_id: int
+    student_id: int | None = None
+
+
+class SwapIn(Schema):
+    section_id: int
+
+
+class Problem(Schema):
+    field: str
+    message: str
+
+
+class Refusal(Schema):
+    detail: str
+    problems: list[Problem]
+
+
+def _section_out(s: Section) -> SectionOut:
+    return SectionOut(
+        id=s.pk, code=s.code, discipline_id=s.discipline_id, discipline_code=s.discipline.code,
+        teacher=str(s.teacher) if s.teacher else "", language=s.language, capacity=s.capacity,
+        enrolled=s.enrolled_count, seats_left=s.seats_left, schedule=s.schedule, status=s.status,
+    )
+
+
+def _registration_out(r: Registration) -> RegistrationOut:
+    return RegistrationOut(
+        id=r.pk, student_id=r.student_id, section_id=r.section_id, section_code=r.section.code,
+        state=r.state, waitlist_position=services.waitlist_position(r),
+    )
+
+
+def _refusal(exc: services.RegistrationRefused) -> Refusal:
+    return Refusal(detail=str(exc),
+                   problems=[Problem(field=p.field, message=p.message) for p in exc.problems])
+
+
+def _student_for(request: HttpRequest, student_id: int | None) -> Student:
+    """The acting student: oneself, or (for the registrar) the student named."""
+    scope = scope_of(request.user)
+    if student_id is None:
+        if scope.student_id is None:
+            raise PermissionDenied
+        student_id = scope.student_id
+    student = get_object_or_404(Student, pk=student_id)
+    if not request.user.has_perm("registration.register_student", student):
+        raise PermissionDenied
+    return student
+
+
+@router.get("/sections", response=list[SectionOut])
+def list_sections(request: HttpRequest, period_id: int, discipline_id: int | None = None):
+    sections = Section.objects.filter(period_id=period_id).select_related("discipline",
+                                                                          "teacher")
+    if discipline_id is not None:
+        sections = sections.filter(discipline_id=discipline_id)
+    return [_section_out(s) for s in sections.order_by("discipline__code", "code")[:500]]
+
+
+@router.get("/registrations", response=list[RegistrationOut])
+def my_registrations(request: HttpRequest, period_id: int, student_id: int | None = None):
+    student = _student_for(request, student_id)
+    registrations = Registration.objects.filter(
+        student=student, period_id=period_id, state__in=ACTIVE_STATES
+    ).select_related("section")
+    return [_registration_out(r) for r in registrations]
+
+
+@router.post("/registrations", response={200: RegistrationOut, 201: RegistrationOut,
+                                         409: Refusal})
+def register(request: HttpRequest, payload: RegisterIn):
+    student = _student_for(request, payload.student_id)
+    section = get_object_or_404(Section.objects.select_related("period", "discipline"),
+                                pk=payload.section_id)
+    before = Registration.objects.filter(student=student, section=section,
+                                         state__in=ACTIVE_STATES).exists()
+    try:
+        registration = services.register(student, section, by=request.user)
+    except services.RegistrationRefused as exc:
+        return 409, _refusal(exc)
+    return (200 if before else 201), _registration_out(registration)
+
+
+def _own_registration(request: HttpRequest, registration_id: int) -> Registration:
+    registration = get_object_or_404(
+        Registration.objects.select_related("section", "student"), pk=registration_id)
+    if not request.user.has_perm("registration.register_student", registration.student):
+        # Do not reveal another student's registration.
+        from django.http import Http404
+
+        raise Http404
+    return registration
+
+
+@router.delete("/registrations/{registration_id}", response={200: RegistrationOut,
+                                                             409: Refusal})
+def drop(request: HttpRequest, registration_id: int):
+    registration = _own_registration(request, registration_id)
+    try:
+        registration = services.drop(registration, by=request.user)
+    except services.RegistrationRefused as exc:
+        return 409, _refusal(exc)
+    return 200, _registration_out(registration)
+
+
+@router.post("/registrations/{registration_id}/swap", response={200: RegistrationOut,
+                                                                409: Refusal})
+def swap(request: HttpRequest, registration_id: int, payload: SwapIn):
+    registration = _own_registration(request, registration_id)
+    section = get_object_or_404(Section.objects.select_related("period"), pk=payload.section_id)
+    try:
+        new = services.swap(registration, section, by=request.user)
+    except services.RegistrationRefused as exc:
+        return 409, _refusal(exc)
+    return 200, _registration_out(new)

@@ -1,0 +1,18 @@
+from django.contrib import admin
+
+from .models import Attempt
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """Read-only: attempts are written by the assessment services, never by hand."""
+
+    list_display = ("student", "title_en", "period", "kind", "letter", "points", "passed")
+    list_filter = ("kind", "passed", "period")
+    search_fields = ("student__last_name_ru", "student__iin", "discipline__code")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "registrar.records",
     "registrar.registration",
     "registrar.notifications",
+    "registrar.assessment",
     "registrar.api",
     "registrar.portal",
     "registrar.demo",

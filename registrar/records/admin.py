@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Attempt
+from .models import AcademicDebt, Attempt
 
 
 @admin.register(Attempt)
@@ -9,6 +9,19 @@ class AttemptAdmin(admin.ModelAdmin):
 
     list_display = ("student", "title_en", "period", "kind", "letter", "points", "passed")
     list_filter = ("kind", "passed", "period")
+    search_fields = ("student__last_name_ru", "student__iin", "discipline__code")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AcademicDebt)
+class AcademicDebtAdmin(admin.ModelAdmin):
+    list_display = ("student", "discipline", "state", "created_at")
+    list_filter = ("state",)
     search_fields = ("student__last_name_ru", "student__iin", "discipline__code")
 
     def has_add_permission(self, request):

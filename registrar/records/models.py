@@ -7,6 +7,7 @@ survives a later rename of the discipline.
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,3 +48,37 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.title_en} {self.letter}"
+
+
+class DebtState(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLEARED = "cleared", _("Cleared")
+
+
+class AcademicDebt(models.Model):
+    """A failed discipline (F, or not admitted, or a failed FX resit) that must be re-studied on a
+    paid basis in a later term or the summer semester (§6, §7)."""
+
+    student = models.ForeignKey("people.Student", verbose_name=_("student"),
+                                on_delete=models.PROTECT, related_name="debts")
+    discipline = models.ForeignKey("curriculum.Discipline", verbose_name=_("discipline"),
+                                   on_delete=models.PROTECT, related_name="+")
+    failed_attempt = models.ForeignKey(Attempt, verbose_name=_("failed attempt"),
+                                       on_delete=models.PROTECT, related_name="debts")
+    state = models.CharField(_("state"), max_length=8, choices=DebtState.choices,
+                             default=DebtState.OPEN)
+    cleared_by = models.ForeignKey(Attempt, verbose_name=_("cleared by"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="cleared_debts")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("academic debt")
+        verbose_name_plural = _("academic debts")
+        ordering = ["student", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "discipline"],
+                                    condition=Q(state="open"), name="one_open_debt_per_discipline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student}: {self.discipline.code} ({self.get_state_display()})"

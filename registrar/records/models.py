@@ -82,3 +82,36 @@ class AcademicDebt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student}: {self.discipline.code} ({self.get_state_display()})"
+
+
+class GpaSnapshot(models.Model):
+    """A student's GPA figures for one term, stored for documents and fast lists.
+
+    Recomputed from the attempts whenever one of them is written or changed, so every screen,
+    document and export shows the same figure. Exact values are stored with 4 decimals and
+    displayed rounded half-up to 2.
+    """
+
+    student = models.ForeignKey("people.Student", verbose_name=_("student"),
+                                on_delete=models.CASCADE, related_name="gpa_snapshots")
+    period = models.ForeignKey("institution.AcademicPeriod", verbose_name=_("term"),
+                               on_delete=models.PROTECT, related_name="+")
+    term_gpa = models.DecimalField(_("term GPA"), max_digits=6, decimal_places=4, null=True)
+    term_credits = models.PositiveSmallIntegerField(_("credits graded in the term"), default=0)
+    year_gpa = models.DecimalField(_("academic year GPA"), max_digits=6, decimal_places=4,
+                                   null=True)
+    cumulative_gpa = models.DecimalField(_("cumulative GPA"), max_digits=6, decimal_places=4,
+                                         null=True)
+    credits_earned = models.PositiveSmallIntegerField(_("credits earned to date"), default=0)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("GPA snapshot")
+        verbose_name_plural = _("GPA snapshots")
+        ordering = ["student", "period__starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "period"], name="one_snapshot_per_term"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.period}: {self.cumulative_gpa}"

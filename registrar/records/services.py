@@ -13,6 +13,7 @@ from registrar.curriculum.models import Discipline
 from registrar.institution.models import AcademicPeriod
 from registrar.people.models import Student
 
+from . import gpa
 from .models import AcademicDebt, Attempt, AttemptKind, DebtState
 
 
@@ -58,6 +59,7 @@ def record_attempt(*, student: Student, discipline: Discipline, period: Academic
         audit.record(by, "attempt.recorded", student,
                      {"discipline": discipline.code, "letter": letter, "kind": kind})
     _sync_debt(attempt, may_resit=may_resit, by=by)
+    gpa.recompute([student.pk])
     return attempt
 
 
@@ -86,6 +88,7 @@ def supersede(attempt: Attempt, *, by: Any, reason: str) -> None:
     if attempt.counts_in_gpa:
         attempt.counts_in_gpa = False
         attempt.save(update_fields=["counts_in_gpa"])
+        gpa.recompute([attempt.student_id])
         audit.record(by, "attempt.superseded", attempt.student,
                      {"discipline": attempt.title_en, "letter": attempt.letter}, reason=reason)
 

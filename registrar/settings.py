@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "registrar.registration",
     "registrar.notifications",
     "registrar.assessment",
+    "registrar.documents",
     "registrar.api",
     "registrar.portal",
     "registrar.demo",
@@ -159,6 +160,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Where printed documents point their QR codes for online verification.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # The university's own name as printed on documents, in the three languages.
 UNIVERSITY_NAME = {

@@ -286,6 +286,10 @@ def register(student: Student, section: Section, *, by: Any,
             if _take_seat(section.pk):
                 registration.state = RegistrationState.ENROLLED
                 registration.save(update_fields=["state"])
+            elif Section.objects.filter(pk=section.pk).values_list(
+                    "status", flat=True).get() != SectionStatus.OPEN:
+                raise RegistrationRefused(_("The section is not open for registration."),
+                                          "section")
             audit.record(by, f"registration.{registration.state}", student,
                          {"section": section.code})
     except IntegrityError:
@@ -302,7 +306,7 @@ def register(student: Student, section: Section, *, by: Any,
 @transaction.atomic
 def drop(registration: Registration, *, by: Any, today: dt.date | None = None) -> Registration:
     _require(by, "registration.register_student", registration.student)
-    registration = Registration.objects.select_for_update().select_related(
+    registration = Registration.objects.select_for_update(of=("self",)).select_related(
         "section__period", "student").get(pk=registration.pk)
     if registration.state not in ACTIVE_STATES:
         raise RegistrationRefused(_("This registration is no longer active."), "registration")
@@ -324,7 +328,7 @@ def swap(registration: Registration, to_section: Section, *, by: Any,
     """Move to another section of the same discipline, keeping the old seat if the new one is
     full (nothing changes then)."""
     _require(by, "registration.register_student", registration.student)
-    registration = Registration.objects.select_for_update().select_related(
+    registration = Registration.objects.select_for_update(of=("self",)).select_related(
         "section__period", "student").get(pk=registration.pk)
     if registration.state != RegistrationState.ENROLLED:
         raise RegistrationRefused(_("Only an enrolled seat can be swapped."), "registration")
@@ -334,6 +338,9 @@ def swap(registration: Registration, to_section: Section, *, by: Any,
         raise RegistrationRefused(_("Choose another section of the same discipline and term."),
                                   "section")
     _check_window(registration.student, to_section.period, today or timezone.localdate())
+    # Lock both sections in key order so opposite swaps cannot deadlock.
+    list(Section.objects.select_for_update().filter(
+        pk__in=[registration.section_id, to_section.pk]).order_by("pk").values_list("pk"))
     if not _take_seat(to_section.pk):
         raise RegistrationRefused(_("The section %(code)s is full; you keep your seat in "
                                     "%(old)s.") % {"code": to_section.code,
@@ -375,9 +382,18 @@ def close_underfilled_electives(period: AcademicPeriod, *, by: Any,
                else policy.min_group_size)
     electives = set(CurriculumEntry.objects.filter(component=Component.ELECTIVE)
                     .values_list("discipline_id", flat=True))
-    sections = list(Section.objects.select_for_update().filter(
+    # A section is an elective one unless the discipline is compulsory in the plan of one of
+    # its students (the same discipline can be compulsory in one programme, elective in another).
+    compulsory_somewhere = set(StudyPlanLine.objects.filter(
+        plan__period=period, component=Component.COMPULSORY,
+        plan__student__registrations__section__period=period,
+        plan__student__registrations__state__in=ACTIVE_STATES,
+        discipline_id=F("plan__student__registrations__discipline_id"),
+    ).values_list("plan__student__registrations__section_id", flat=True))
+    sections = [s for s in Section.objects.select_for_update(of=("self",)).filter(
         period=period, status=SectionStatus.OPEN, discipline_id__in=electives,
-        enrolled_count__lt=minimum).select_related("discipline"))
+        enrolled_count__lt=minimum).select_related("discipline")
+        if s.pk not in compulsory_somewhere]
     if dry_run:
         return sections
     for section in sections:

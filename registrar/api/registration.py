@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from registrar.people.models import Student
 from registrar.people.roles import scope_of
@@ -119,8 +119,8 @@ def register(request: HttpRequest, payload: RegisterIn):
     try:
         registration = services.register(student, section, by=request.user)
     except services.RegistrationRefused as exc:
-        return 409, _refusal(exc)
-    return (200 if before else 201), _registration_out(registration)
+        return Status(409, _refusal(exc))
+    return Status(200 if before else 201, _registration_out(registration))
 
 
 def _own_registration(request: HttpRequest, registration_id: int) -> Registration:
@@ -141,8 +141,8 @@ def drop(request: HttpRequest, registration_id: int):
     try:
         registration = services.drop(registration, by=request.user)
     except services.RegistrationRefused as exc:
-        return 409, _refusal(exc)
-    return 200, _registration_out(registration)
+        return Status(409, _refusal(exc))
+    return Status(200, _registration_out(registration))
 
 
 @router.post("/registrations/{registration_id}/swap", response={200: RegistrationOut,
@@ -153,5 +153,5 @@ def swap(request: HttpRequest, registration_id: int, payload: SwapIn):
     try:
         new = services.swap(registration, section, by=request.user)
     except services.RegistrationRefused as exc:
-        return 409, _refusal(exc)
-    return 200, _registration_out(new)
+        return Status(409, _refusal(exc))
+    return Status(200, _registration_out(new))

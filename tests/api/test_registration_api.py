@@ -1,0 +1,109 @@
+"""The registration JSON API (§5): bearer tokens, the same rules and object permissions as the
+services, 409 with the reason for a refusal, idempotent repeats, and the OpenAPI schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from registrar.api.models import ApiToken
+from registrar.curriculum.models import CalendarEvent, CalendarEventKind
+from registrar.registration.models import Registration
+from tests.registration.builders import approved_plans, build_world
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/registration"
+
+
+@pytest.fixture
+def world():
+    w = build_world(n_students=3)
+    today = timezone.localdate()
+    CalendarEvent.objects.filter(calendar=w.calendar, kind=CalendarEventKind.REGISTRATION) \
+        .update(starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=1))
+    approved_plans(w, w.students, electives=[w.e1])
+    w.keys = [ApiToken.issue(s.user, "test")[1] for s in w.students]
+    return w
+
+
+def _auth(key):
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_register_then_repeat_is_idempotent(client, world):
+    body = {"section_id": world.s_c1.pk}
+    first = client.post(f"{URL}/registrations", body, content_type="application/json",
+                        **_auth(world.keys[0]))
+    assert first.status_code == 201 and first.json()["state"] == "enrolled"
+    again = client.post(f"{URL}/registrations", body, content_type="application/json",
+                        **_auth(world.keys[0]))
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert Registration.objects.filter(student=world.students[0]).count() == 1
+
+
+def test_full_section_waitlists_with_position(client, world):
+    """Section ELC1104-01 has 2 seats: the third student is first in line."""
+    states = [client.post(f"{URL}/registrations", {"section_id": world.s_e1a.pk},
+                          content_type="application/json", **_auth(k)).json()
+              for k in world.keys]
+    assert [s["state"] for s in states] == ["enrolled", "enrolled", "waitlisted"]
+    assert states[2]["waitlist_position"] == 1
+    sections = client.get(f"{URL}/sections", {"period_id": world.autumn.pk},
+                          **_auth(world.keys[0])).json()
+    e1a = next(s for s in sections if s["id"] == world.s_e1a.pk)
+    assert (e1a["enrolled"], e1a["seats_left"]) == (2, 0)
+
+
+def test_refusal_is_409_with_the_reason(client, world):
+    response = client.post(f"{URL}/registrations", {"section_id": world.s_out.pk},
+                           content_type="application/json", **_auth(world.keys[0]))
+    assert response.status_code == 409
+    assert response.json()["problems"][0]["field"] == "section"
+
+
+def test_bad_input_is_422_naming_the_field(client, world):
+    response = client.post(f"{URL}/registrations", {"section_id": "many"},
+                           content_type="application/json", **_auth(world.keys[0]))
+    assert response.status_code == 422
+    assert "section_id" in str(response.json())
+
+
+def test_a_student_cannot_act_for_another(client, world):
+    other = world.students[1]
+    response = client.post(f"{URL}/registrations",
+                           {"section_id": world.s_c1.pk, "student_id": other.pk},
+                           content_type="application/json", **_auth(world.keys[0]))
+    assert response.status_code == 403
+    theirs = client.post(f"{URL}/registrations", {"section_id": world.s_c1.pk},
+                         content_type="application/json", **_auth(world.keys[1])).json()
+    drop = client.delete(f"{URL}/registrations/{theirs['id']}", **_auth(world.keys[0]))
+    assert drop.status_code == 404
+    assert Registration.objects.get(pk=theirs["id"]).state == "enrolled"
+    listing = client.get(f"{URL}/registrations", {"period_id": world.autumn.pk,
+                                                  "student_id": other.pk},
+                         **_auth(world.keys[0]))
+    assert listing.status_code == 403
+
+
+def test_registrar_registers_on_behalf(client, world):
+    key = ApiToken.issue(world.registrar, "office")[1]
+    response = client.post(f"{URL}/registrations",
+                           {"section_id": world.s_c2.pk, "student_id": world.students[2].pk},
+                           content_type="application/json", **_auth(key))
+    assert response.status_code == 201
+
+
+def test_no_or_revoked_token_is_401(client, world):
+    assert client.get(f"{URL}/sections", {"period_id": world.autumn.pk}).status_code == 401
+    ApiToken.objects.update(revoked_at=timezone.now())
+    response = client.get(f"{URL}/sections", {"period_id": world.autumn.pk},
+                          **_auth(world.keys[0]))
+    assert response.status_code == 401
+
+
+def test_openapi_schema_is_published(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/registration/registrations" in schema["paths"]

@@ -12,7 +12,7 @@ from registrar.institution.models import Faculty
 from tests import factories
 
 OUR_APPS = ("audit", "policy", "institution", "people", "contingent", "curriculum", "records",
-            "registration", "notifications", "api", "assessment")
+            "registration", "notifications", "api", "assessment", "documents")
 
 
 def _models():

@@ -189,10 +189,13 @@ def enter_scores(sheet: GradeSheet, rows: list[dict[str, Any]], *, by: Any,
                 raise GradingRefused(_("The student is not admitted to the exam."), "score",
                                      entry.student.full_name)
         old = (entry.score, entry.absent)
+        before = (entry.score, entry.absent, entry.absence_share, entry.cheating,
+                  list(entry.parts))
         _apply_values(entry, score=row.get("score"), parts=row.get("parts"),
                       absent=bool(row.get("absent")), absence_share=row.get("absence_share"),
                       cheating=bool(row.get("cheating")))
-        if (entry.score, entry.absent) == old and not row.get("parts"):
+        if (entry.score, entry.absent, entry.absence_share, entry.cheating,
+                list(entry.parts)) == before:
             continue
         entry.entered_by, entry.entered_at = by, now
         changed.append(entry)
@@ -239,6 +242,13 @@ def submit_sheet(sheet: GradeSheet, *, by: Any, now: dt.datetime | None = None) 
     if sheet.kind in (SheetKind.EXAM, SheetKind.RESIT):
         for entry in entries:
             compute_final(sheet.section, entry.student, by=by)
+    else:
+        # A rating sheet relocked after reopening changes results already computed.
+        graded = set(FinalResult.objects.filter(section=sheet.section)
+                     .values_list("student_id", flat=True))
+        for entry in entries:
+            if entry.student_id in graded:
+                compute_final(sheet.section, entry.student, by=by)
     return sheet
 
 
@@ -254,10 +264,14 @@ def _needs_score(sheet: GradeSheet, entry: GradeEntry) -> bool:
 @transaction.atomic
 def request_reopen(sheet: GradeSheet, *, by: Any, reason: str) -> ReopenRequest:
     _require(by, "assessment.request_reopen", sheet)
+    sheet = GradeSheet.objects.select_for_update().get(pk=sheet.pk)
     if sheet.state != SheetState.LOCKED:
         raise GradingRefused(_("Only a locked sheet can be reopened."), "sheet")
     if not reason.strip():
         raise GradingRefused(_("Give the reason for reopening."), "reason")
+    if sheet.reopen_requests.filter(state=ReopenState.PENDING).exists():
+        raise GradingRefused(_("A reopening request for this sheet is already waiting."),
+                             "sheet")
     request = ReopenRequest.objects.create(sheet=sheet, requested_by=by, reason=reason)
     audit.record(by, "sheet.reopen_requested", sheet, reason=reason)
     return request
@@ -349,6 +363,10 @@ def compute_final(section: Section, student: Student, *, by: Any) -> FinalResult
         result = grading.Grade(*_lowest(policy), None, None, False, False)
     else:
         result = grading.grade(ar, exam or grading.ZERO, policy)
+    if resit_done and not result.passed:
+        # §6: FX allows one resit; failing it leaves F and a debt to re-study.
+        result = grading.Grade(*_lowest(policy), result.final_score, result.rounded, False,
+                               False)
     may_resit = result.may_resit and not resit_done
     final, created = FinalResult.objects.update_or_create(
         section=section, student=student,
@@ -368,7 +386,8 @@ def compute_final(section: Section, student: Student, *, by: Any) -> FinalResult
         previous = None
     attempt = records.record_attempt(
         student=student, discipline=section.discipline, period=section.period,
-        kind=AttemptKind.RESIT if resit_done else AttemptKind.REGULAR,
+        kind=(AttemptKind.RESIT if resit_done else AttemptKind.SUMMER
+              if section.period.kind == "summer" else AttemptKind.REGULAR),
         final_score=final.final_score, letter=result.letter, points=result.points,
         passed=result.passed, may_resit=may_resit, by=by, replaces=previous,
     )

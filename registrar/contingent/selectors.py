@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from registrar.institution.models import Programme
 from registrar.people.models import Student
 from registrar.people.roles import scope_of
-from registrar.policy.selectors import policy_on
+from registrar.policy.selectors import PolicyCache
 
 from .choices import OrderState
 from .models import Order, OrderItem, StatusChange
@@ -66,6 +66,7 @@ def applied_items(student_ids: list[int] | None = None) -> QuerySet[OrderItem]:
 def derive_states(student_ids: list[int] | None = None) -> dict[int, StudentState]:
     """Each student's state replayed from their applied orders alone."""
     durations = dict(Programme.objects.values_list("pk", "duration_years"))
+    policies = PolicyCache()
     by_student: dict[int, list[OrderItem]] = defaultdict(list)
     for item in applied_items(student_ids):
         by_student[item.student_id].append(item)
@@ -74,7 +75,7 @@ def derive_states(student_ids: list[int] | None = None) -> dict[int, StudentStat
         state = INITIAL
         for item in items:
             change = change_for(item.order.order_type, item, durations, state.programme_id)
-            state = apply_change(state, change, policy_on(item.effective_date))
+            state = apply_change(state, change, policies.on(item.effective_date))
         derived[student_id] = state
     return derived
 

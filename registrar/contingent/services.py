@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from registrar.audit import services as audit
 from registrar.institution.models import Faculty, Programme
 from registrar.people.models import Student
-from registrar.policy.selectors import policy_on
+from registrar.policy.selectors import PolicyCache
 
 from .choices import OrderState, OrderType
 from .models import Order, OrderCounter, OrderItem, StatusChange
@@ -125,6 +125,7 @@ def _check_items(order: Order, items: list[OrderItem], students: dict[int, Stude
                  ) -> list[tuple[OrderItem, StudentState, StudentState]]:
     """Run every item through the state machine; raise OrderRefused listing all refusals."""
     last = _last_changes(students)
+    policies = PolicyCache()
     durations = _durations(
         [i.to_programme_id for i in items] + [s.programme_id for s in students.values()]
     )
@@ -134,7 +135,7 @@ def _check_items(order: Order, items: list[OrderItem], students: dict[int, Stude
         before = state_of(student, last.get(student.pk))
         change = change_for(order.order_type, item, durations, student.programme_id)
         try:
-            after = apply_change(before, change, policy_on(item.effective_date))
+            after = apply_change(before, change, policies.on(item.effective_date))
         except Refused as refusal:
             problems.append(Problem(student.full_name, refusal.field, refusal.message))
             continue

@@ -119,9 +119,10 @@ def grade(ar: Decimal, exam: Decimal, policy: PolicyValues) -> Grade:
     rounded = to_integer(total)
     scale = policy.grading_scale
     if exam < policy.exam_min_score:
-        # §6: an exam below the minimum fails whatever the total: FX, or F under f_below.
+        # §6: an exam below the minimum fails whatever the total: FX, or F when the rounded
+        # total is under f_below.
         fx = _band(scale, "FX")
-        failing = lowest_band(scale) if fx is None or total < policy.f_below else fx
+        failing = lowest_band(scale) if fx is None or rounded < policy.f_below else fx
         return Grade(failing.letter, failing.points, failing.traditional, total, rounded, False,
                      failing is fx)
     band = band_for(rounded, scale)

@@ -19,3 +19,20 @@ def policy_for_year(start_year: int) -> PolicyValues:
 
 def policy_on(day: dt.date) -> PolicyValues:
     return policy_for_year(academic_start_year(day))
+
+
+class PolicyCache:
+    """Policies by academic year for one batch operation (an order, a replay of history).
+
+    Keyed by the year it is asked for, so it never answers one year with another's policy;
+    it lives only as long as the operation that made it.
+    """
+
+    def __init__(self) -> None:
+        self._by_year: dict[int, PolicyValues] = {}
+
+    def on(self, day: dt.date) -> PolicyValues:
+        year = academic_start_year(day)
+        if year not in self._by_year:
+            self._by_year[year] = policy_for_year(year)
+        return self._by_year[year]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import archive, home, orders, plans, registration, students
+from .views import archive, grades, home, orders, plans, registration, students
 
 app_name = "portal"
 
@@ -27,6 +27,17 @@ urlpatterns = [
     path("plans/<int:pk>/", plans.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/pdf/<str:language>/", plans.plan_print, name="plan_print"),
     path("plans/<int:pk>/<str:action>/", plans.plan_action, name="plan_action"),
+    path("teaching/", grades.teaching, name="teaching"),
+    path("sheets/<int:pk>/", grades.sheet_detail, name="sheet_detail"),
+    path("sheets/<int:pk>/validate/", grades.validate_score, name="sheet_validate"),
+    path("sheets/<int:pk>/submit/", grades.sheet_submit, name="sheet_submit"),
+    path("sheets/<int:pk>/upload/", grades.sheet_upload, name="sheet_upload"),
+    path("sheets/<int:pk>/template.xlsx", grades.sheet_template, name="sheet_template"),
+    path("sheets/<int:pk>/pdf/<str:language>/", grades.sheet_print, name="sheet_print"),
+    path("sheets/<int:pk>/reopen/", grades.sheet_reopen_request, name="sheet_reopen"),
+    path("reopen-requests/", grades.reopen_requests, name="reopen_requests"),
+    path("reopen-requests/<int:pk>/", grades.reopen_decide, name="reopen_decide"),
+    path("my/grades/", grades.my_grades, name="my_grades"),
     path("registration/<int:period_id>/", registration.registration_page, name="registration"),
     path("registration/<int:period_id>/register/", registration.register_action,
          name="register"),

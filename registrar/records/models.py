@@ -115,3 +115,93 @@ class GpaSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.period}: {self.cumulative_gpa}"
+
+
+# --- Summer semester (§8) -----------------------------------------------------------------------
+
+from django.conf import settings  # noqa: E402  (this section was appended to the module)
+
+
+class SummerTariff(models.Model):
+    """The cost of one credit in a summer semester; copied into each enrolment when it is made,
+    so a later change of the tariff does not alter what a student already owes."""
+
+    period = models.OneToOneField("institution.AcademicPeriod", verbose_name=_("summer semester"),
+                                  on_delete=models.PROTECT, related_name="summer_tariff")
+    cost_per_credit = models.DecimalField(_("cost per credit"), max_digits=12, decimal_places=2)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("set by"), null=True,
+                               blank=True, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("summer semester tariff")
+        verbose_name_plural = _("summer semester tariffs")
+        constraints = [
+            models.CheckConstraint(condition=Q(cost_per_credit__gte=0),
+                                   name="summer_tariff_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.cost_per_credit}"
+
+
+class SummerReason(models.TextChoices):
+    DEBT = "debt", _("Academic debt")
+    DIFFERENCE = "difference", _("Curriculum difference")
+    DIFFERENCE_MEDICAL = "difference_medical", _("Curriculum difference after medical leave")
+    EXTRA = "extra", _("Extra discipline")
+
+
+class SummerEnrolmentState(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    CANCELLED = "cancelled", _("Cancelled with the section")
+
+
+class SummerEnrolment(models.Model):
+    """A student's summer-semester registration for a discipline, with why and what it costs
+    (§8): paid per credit, except a curriculum difference after medical leave (amount 0)."""
+
+    student = models.ForeignKey("people.Student", verbose_name=_("student"),
+                                on_delete=models.PROTECT, related_name="summer_enrolments")
+    period = models.ForeignKey("institution.AcademicPeriod", verbose_name=_("summer semester"),
+                               on_delete=models.PROTECT, related_name="summer_enrolments")
+    discipline = models.ForeignKey("curriculum.Discipline", verbose_name=_("discipline"),
+                                   on_delete=models.PROTECT, related_name="+")
+    registration = models.OneToOneField("registration.Registration",
+                                        verbose_name=_("registration"),
+                                        on_delete=models.PROTECT,
+                                        related_name="summer_enrolment")
+    debt = models.ForeignKey(AcademicDebt, verbose_name=_("academic debt"), null=True,
+                             blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=24, choices=SummerReason.choices)
+    credits = models.PositiveSmallIntegerField(_("credits"))
+    cost_per_credit = models.DecimalField(_("cost per credit"), max_digits=12, decimal_places=2)
+    amount = models.DecimalField(_("amount due"), max_digits=12, decimal_places=2)
+    state = models.CharField(_("state"), max_length=16, choices=SummerEnrolmentState.choices,
+                             default=SummerEnrolmentState.REGISTERED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"),
+                                   null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("summer semester enrolment")
+        verbose_name_plural = _("summer semester enrolments")
+        ordering = ["period", "student", "discipline__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "period", "discipline"],
+                                    condition=Q(state="registered"),
+                                    name="one_summer_enrolment_per_discipline"),
+            models.CheckConstraint(condition=Q(amount__gte=0) & Q(cost_per_credit__gte=0),
+                                   name="summer_amount_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(reason="difference_medical") | Q(amount=0),
+                name="summer_medical_difference_free",
+            ),
+            models.CheckConstraint(condition=~Q(reason="debt") | Q(debt__isnull=False),
+                                   name="summer_debt_reason_has_debt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.discipline.code} ({self.get_reason_display()})"

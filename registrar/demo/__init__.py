@@ -1,0 +1,1 @@
+"""Demo data for Registrar: `manage.py load_demo` (see builder.py)."""

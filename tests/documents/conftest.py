@@ -1,0 +1,8 @@
+import pytest
+
+from . import world
+
+
+@pytest.fixture
+def w(db):
+    return world.build()

@@ -38,6 +38,7 @@ urlpatterns = [
     path("reopen-requests/", grades.reopen_requests, name="reopen_requests"),
     path("reopen-requests/<int:pk>/", grades.reopen_decide, name="reopen_decide"),
     path("my/grades/", grades.my_grades, name="my_grades"),
+    path("reports/grade-changes/", grades.grade_changes_report, name="grade_changes"),
     path("registration/<int:period_id>/", registration.registration_page, name="registration"),
     path("registration/<int:period_id>/register/", registration.register_action,
          name="register"),

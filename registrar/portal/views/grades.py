@@ -200,3 +200,17 @@ def my_grades(request: HttpRequest) -> HttpResponse:
     student = Student.objects.get(pk=student_id)
     return render(request, "portal/grades/mine.html", {
         "student": student, "rows": selectors.student_scores(student)})
+
+
+@login_required
+def grade_changes_report(request: HttpRequest) -> HttpResponse:
+    """Every change to a locked grade in a term (§6 integrity): for the registrar."""
+    from registrar.institution.models import AcademicPeriod
+
+    if not scope_of(request.user).is_registrar:
+        raise PermissionDenied
+    periods = AcademicPeriod.objects.select_related("year").order_by("-starts_on")
+    period = periods.filter(pk=request.GET.get("period") or 0).first() or periods.first()
+    rows = selectors.grade_changes(period) if period else []
+    return render(request, "portal/grades/changes.html", {
+        "periods": periods, "period": period, "rows": rows})

@@ -11,7 +11,8 @@ from .models import ApiToken, digest
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: Any, token: str) -> Any:
-        found = (ApiToken.objects.select_related("user")
+        # The user's student and staff rows come along: the permission checks need them.
+        found = (ApiToken.objects.select_related("user", "user__student", "user__staff")
                  .filter(key_digest=digest(token), revoked_at__isnull=True).first())
         if found is None or not found.user.is_active:
             return None

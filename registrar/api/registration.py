@@ -83,8 +83,9 @@ def _student_for(request: HttpRequest, student_id: int | None) -> Student:
     if student_id is None:
         if scope.student_id is None:
             raise PermissionDenied
-        student_id = scope.student_id
-    student = get_object_or_404(Student, pk=student_id)
+        student = getattr(request.user, "student")  # loaded with the token, no query
+    else:
+        student = get_object_or_404(Student, pk=student_id)
     if not request.user.has_perm("registration.register_student", student):
         raise PermissionDenied
     return student
@@ -114,13 +115,11 @@ def register(request: HttpRequest, payload: RegisterIn):
     student = _student_for(request, payload.student_id)
     section = get_object_or_404(Section.objects.select_related("period", "discipline"),
                                 pk=payload.section_id)
-    before = Registration.objects.filter(student=student, section=section,
-                                         state__in=ACTIVE_STATES).exists()
     try:
-        registration = services.register(student, section, by=request.user)
+        registration, created = services.register_detailed(student, section, by=request.user)
     except services.RegistrationRefused as exc:
         return Status(409, _refusal(exc))
-    return Status(200 if before else 201, _registration_out(registration))
+    return Status(201 if created else 200, _registration_out(registration))
 
 
 def _own_registration(request: HttpRequest, registration_id: int) -> Registration:

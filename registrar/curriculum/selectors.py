@@ -8,7 +8,7 @@ from collections import defaultdict
 from registrar.institution.models import AcademicPeriod
 from registrar.people.models import Student
 
-from .models import CalendarEvent, CalendarProgramme, Component, Curriculum, CurriculumEntry
+from .models import CalendarEvent, Component, Curriculum, CurriculumEntry
 
 
 def intake_year_of(student: Student) -> int | None:
@@ -45,13 +45,12 @@ def prerequisite_map(discipline_ids: set[int]) -> dict[int, set[int]]:
 
 
 def calendar_events(programme_id: int, period: AcademicPeriod) -> dict[str, CalendarEvent]:
-    """The events of the programme's calendar for a term, by kind."""
-    link = CalendarProgramme.objects.filter(programme_id=programme_id,
-                                            year_id=period.year_id).first()
-    if link is None:
-        return {}
-    return {e.kind: e for e in CalendarEvent.objects.filter(calendar_id=link.calendar_id,
-                                                            period=period)}
+    """The events of the programme's calendar for a term, by kind (one query)."""
+    events = CalendarEvent.objects.filter(
+        period=period, calendar__programmes__programme_id=programme_id,
+        calendar__programmes__year_id=period.year_id,
+    )
+    return {e.kind: e for e in events}
 
 
 def event_open(events: dict[str, CalendarEvent], kinds: tuple[str, ...], day: dt.date) -> bool:

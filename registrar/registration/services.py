@@ -267,11 +267,17 @@ def register(student: Student, section: Section, *, by: Any,
 
     Idempotent: asking again for the same section returns the existing registration.
     """
+    return register_detailed(student, section, by=by, today=today)[0]
+
+
+def register_detailed(student: Student, section: Section, *, by: Any,
+                      today: dt.date | None = None) -> tuple[Registration, bool]:
+    """`register`, also telling whether this call created the registration."""
     _require(by, "registration.register_student", student)
     existing = Registration.objects.filter(student=student, section=section,
                                            state__in=ACTIVE_STATES).first()
     if existing is not None:
-        return existing
+        return existing, False
     if section.status != SectionStatus.OPEN:
         raise RegistrationRefused(_("The section is not open for registration."), "section")
     if student.status != StudentStatus.ACTIVE:
@@ -280,27 +286,29 @@ def register(student: Student, section: Section, *, by: Any,
     _planned(student, section)
     try:
         with transaction.atomic():
-            registration = Registration.objects.create(
-                student=student, section=section, discipline_id=section.discipline_id,
-                period_id=section.period_id, state=RegistrationState.WAITLISTED)
+            # The seat first, then the row in its final state: a failed insert (a duplicate)
+            # rolls the seat back with it.
             if _take_seat(section.pk):
-                registration.state = RegistrationState.ENROLLED
-                registration.save(update_fields=["state"])
+                state = RegistrationState.ENROLLED
             elif Section.objects.filter(pk=section.pk).values_list(
                     "status", flat=True).get() != SectionStatus.OPEN:
                 raise RegistrationRefused(_("The section is not open for registration."),
                                           "section")
-            audit.record(by, f"registration.{registration.state}", student,
-                         {"section": section.code})
+            else:
+                state = RegistrationState.WAITLISTED
+            registration = Registration.objects.create(
+                student=student, section=section, discipline_id=section.discipline_id,
+                period_id=section.period_id, state=state)
+            audit.record(by, f"registration.{state}", student, {"section": section.code})
     except IntegrityError:
         # A concurrent identical request won, or another section of the discipline is held.
         existing = Registration.objects.filter(student=student, section=section,
                                                state__in=ACTIVE_STATES).first()
         if existing is not None:
-            return existing
+            return existing, False
         raise RegistrationRefused(_("You are already registered for another section of this "
                                     "discipline; swap instead."), "section") from None
-    return registration
+    return registration, True
 
 
 @transaction.atomic

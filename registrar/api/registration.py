@@ -83,7 +83,7 @@ def _student_for(request: HttpRequest, student_id: int | None) -> Student:
     if student_id is None:
         if scope.student_id is None:
             raise PermissionDenied
-        student = getattr(request.user, "student")  # loaded with the token, no query
+        student = request.user.student  # type: ignore[union-attr]  # loaded with the token
     else:
         student = get_object_or_404(Student, pk=student_id)
     if not request.user.has_perm("registration.register_student", student):

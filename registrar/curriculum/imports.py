@@ -207,11 +207,13 @@ def validate_rows(programme: Programme, intake_year: int, rows: list[dict[str, s
     """Check every row and the file as a whole (§3); collect every error."""
     codes = {c for r in rows if (c := r.get("code", "")) and not _has_control(c)}
     for r in rows:
-        codes.update(_prerequisite_codes(r.get("prerequisites", "")))
+        codes.update(c for c in _prerequisite_codes(r.get("prerequisites", ""))
+                     if not _has_control(c))
     known: dict[str, Discipline] = {}
     for part in _chunks(codes):
         known.update((d.code, d) for d in Discipline.objects.filter(code__in=part))
-    department_codes = {c for r in rows if (c := r.get("department_code", ""))}
+    department_codes = {c for r in rows
+                        if (c := r.get("department_code", "")) and not _has_control(c)}
     departments: dict[str, Department] = {}
     for part in _chunks(department_codes):
         departments.update((d.code, d) for d in Department.objects.filter(code__in=part))

@@ -521,3 +521,20 @@ def test_junk_either_imports_consistently_or_fails_cleanly(prog, registrar_user,
     for entry in curriculum.entries.select_related("discipline"):
         assert entry.discipline.total_hours == entry.discipline.credits * 30
         assert 1 <= entry.semester <= 2 * prog.duration_years
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column", ["prerequisites", "department_code"])
+def test_control_characters_in_codes_fail_cleanly(column):
+    """Found by the junk property on PostgreSQL: a NUL in a looked-up code must give an
+    ImportFailed naming the column, never a database error."""
+    from registrar.curriculum.imports import validate_rows
+
+    prog = factories.programme()
+    row = {"semester": "1", "code": "X1", "title_kk": "А", "title_ru": "А", "title_en": "A",
+           "credits": "1", "lecture_hours": "0", "practice_hours": "0", "lab_hours": "0",
+           "independent_hours": "30", "assessment_form": "exam", "component": "ОК",
+           "cycle": "ООД", "prerequisites": "", "department_code": ""}
+    row[column] = "\x00"
+    checked = validate_rows(prog, 2026, [row])
+    assert any(e.column == column for e in checked.errors)

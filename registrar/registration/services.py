@@ -27,6 +27,7 @@ from registrar.policy.selectors import policy_for_year
 from registrar.records.models import Attempt
 
 from . import rules
+from .fast_path import register_in_one_statement
 from .models import (
     ACTIVE_STATES,
     PlanState,
@@ -274,6 +275,10 @@ def register_detailed(student: Student, section: Section, *, by: Any,
                       today: dt.date | None = None) -> tuple[Registration, bool]:
     """`register`, also telling whether this call created the registration."""
     _require(by, "registration.register_student", student)
+    fast = register_in_one_statement(student, section, by=by,
+                                     today=today or timezone.localdate())
+    if fast is not None:
+        return fast, True
     existing = Registration.objects.filter(student=student, section=section,
                                            state__in=ACTIVE_STATES).first()
     if existing is not None:

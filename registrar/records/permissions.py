@@ -32,3 +32,4 @@ rules.add_perm("records.manage_summer", is_registrar)
 # Object: Student.
 rules.add_perm("records.view_difference", is_registrar | is_dean_of_student)
 rules.add_perm("records.register_summer", is_registrar | is_the_student)
+rules.add_perm("records.recognise_credit", is_registrar)

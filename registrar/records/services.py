@@ -93,4 +93,30 @@ def supersede(attempt: Attempt, *, by: Any, reason: str) -> None:
                      {"discipline": attempt.title_en, "letter": attempt.letter}, reason=reason)
 
 
-__all__ = ["AttemptKind", "check_retake_allowed", "record_attempt", "supersede"]
+@transaction.atomic
+def recognise_transfer_credit(student: Student, discipline: Discipline, *,
+                              period: AcademicPeriod, by: Any, source: str,
+                              letter: str = "") -> Attempt:
+    """Credit recognised from another university or academic mobility (§3, §6): the credits
+    are earned, the mark is kept as it was given, and it does not count in GPA."""
+    from django.core.exceptions import PermissionDenied
+
+    if not by.has_perm("records.recognise_credit", student):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if not source.strip():
+        raise RetakeRefused(_("Name the document the credit is recognised from."))
+    check_retake_allowed(student, discipline)
+    attempt = Attempt.objects.create(
+        student=student, discipline=discipline, period=period, kind=AttemptKind.TRANSFER,
+        title_kk=discipline.name_kk, title_ru=discipline.name_ru, title_en=discipline.name_en,
+        credits=discipline.credits, final_score=None, letter=(letter or "P")[:4],
+        points=Decimal("0"), passed=True, counts_in_gpa=False)
+    audit.record(by, "attempt.recognised", student,
+                 {"discipline": discipline.code, "letter": attempt.letter}, reason=source)
+    _sync_debt(attempt, may_resit=False, by=by)
+    gpa.recompute([student.pk])
+    return attempt
+
+
+__all__ = ["AttemptKind", "check_retake_allowed", "recognise_transfer_credit",
+           "record_attempt", "supersede"]

@@ -25,7 +25,7 @@ Only 127.0.0.1 is contacted. Run from the repository root:
 
     .venv/bin/python bench/registration_rush.py --students 5000 --per-student 6
 
-It needs ``aiohttp`` in the virtual environment (``pip install aiohttp==3.14.5``) and
+It needs ``aiohttp`` in the virtual environment (``.venv/bin/pip install -e '.[bench]'``) and
 ``pgbench`` on PATH (Debian: ``postgresql-client``/``postgresql-contrib``).
 """
 
@@ -772,11 +772,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rate", type=float, default=0.0,
                    help="open loop: send at most this many requests/s in all (0 = as fast as "
                         "the server answers)")
-    # cores + 1 processes × 4 threads measured best on 2 cores (docs/performance.md): the
-    # application is CPU-bound and shares the cores with PostgreSQL and the load client, so
-    # 2 × cores + 1 processes only add switching; threads give keep-alive connections.
+    # cores + 1 sync processes measured best on 2 cores (docs/performance.md): the application
+    # is CPU-bound and shares the cores with PostgreSQL and the load client, so 2 × cores + 1
+    # only adds switching; threads (gthread) keep connections alive and save CPU, but pin each
+    # client to one process, which lengthens the tail when the server is saturated.
     p.add_argument("--workers", type=int, default=cores + 1, help="gunicorn processes")
-    p.add_argument("--threads", type=int, default=4,
+    p.add_argument("--threads", type=int, default=1,
                    help="threads per gunicorn process (>1 uses the gthread worker)")
     p.add_argument("--worker-class", choices=["sync", "gthread"], default=None,
                    help="default: sync, or gthread when --threads > 1")
@@ -815,7 +816,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import aiohttp  # noqa: F401
     except ImportError:
-        log("aiohttp is needed: .venv/bin/pip install aiohttp==3.14.5")
+        log("aiohttp is needed: .venv/bin/pip install -e '.[bench]'  (aiohttp==3.14.5)")
         return 2
     if not args.no_pgbench and shutil.which("pgbench") is None:
         log("pgbench is not on PATH (apt-get install postgresql-client); or pass --no-pgbench")

@@ -92,7 +92,20 @@ def wait_quiet(limit: float, threshold: float = 0.25) -> None:
     busy = busy_cores()
     while busy > threshold and time.monotonic() < deadline:
         busy = busy_cores()
-    log(f"busy cores before measuring: {busy:.2f} (load average {load_average()})")
+    log(f"busy cores before measuring: {busy:.2f} (load average {load_average()}); "
+        f"calibration loop {calibration_ms():.0f} ms")
+
+
+def calibration_ms() -> float:
+    """CPU milliseconds of a fixed pure-Python loop: a yardstick for this machine's speed at
+    the moment (a shared VM's speed drifts by half even when it looks idle; scale the figures
+    by it when comparing runs). About 160 ms on an uncontended AMD EPYC core."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        sum(i * i for i in range(3_000_000))
+        best = min(best, time.process_time() - started)
+    return best * 1000
 
 
 def usable_cores() -> int:
@@ -353,7 +366,8 @@ def run(world: dict[str, Any], args: argparse.Namespace) -> None:
         f"[target median < 300 ms: {'met' if median < 300 else 'NOT met'}]")
     log(f"  CPU time per render: median {statistics.median(cpu) * 1000:.0f} ms, p95 "
         f"{percentile(cpu, 0.95) * 1000:.0f} ms (of which HTML + QR code "
-        f"{statistics.median(html_cpu) * 1000:.0f} ms); load average after: {load_average()}")
+        f"{statistics.median(html_cpu) * 1000:.0f} ms); after: load average {load_average()}, "
+        f"calibration loop {calibration_ms():.0f} ms")
     t = time.perf_counter()
     for _ in range(10):
         services.transcript_xlsx(document)

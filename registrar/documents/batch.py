@@ -2,7 +2,7 @@
 
 Each document is issued in its own transaction (one refusal does not undo the others) and
 printed to `<out>/<group>/<surname>-<code>.pdf`. Printing needs no database, so with
-`jobs > 1` it runs in worker processes while the main process goes on issuing.
+`jobs > 1` it runs in forked worker processes while the main process goes on issuing.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from django.core.exceptions import PermissionDenied
-from django.db import connections
 from django.utils.text import slugify
 
 from registrar.people.models import Student
@@ -140,11 +139,12 @@ def _warm() -> None:
 
 
 def _start_pool(jobs: int) -> ProcessPoolExecutor:
-    """Worker processes forked while no database connection is open (printing needs none,
-    and a forked connection must never be shared), with WeasyPrint already imported."""
+    """Worker processes forked with WeasyPrint already imported. Printing touches no database:
+    a worker never uses the connection objects it inherits (and leaves through os._exit, so
+    it does not close them under the parent either); the connections stay open in the parent,
+    which may be inside a transaction."""
     import weasyprint  # noqa: F401  (imported once, inherited by the workers)
 
-    connections.close_all()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
     pool.submit(_warm).result()  # with "fork", the first submit starts every worker
     return pool

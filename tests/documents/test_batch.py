@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
+from registrar.documents.batch import issue_batch, pdf_path
 from registrar.documents.models import IssuedDocument
 from tests import factories
 
@@ -40,3 +41,14 @@ def test_unknown_group_or_user(w):
         call_command("issue_transcripts", "--group", "NOPE", "--user", w.registrar.username)
     with pytest.raises(CommandError):
         call_command("issue_transcripts", "--group", w.group.name, "--user", "nobody")
+
+
+def test_printing_in_worker_processes(w, tmp_path):
+    result = issue_batch([w.student, w.other], by=w.registrar, language="kk", out_dir=tmp_path,
+                         jobs=2)
+    assert len(result.issued) == 2 and len(result.files) == 2
+    for doc in result.issued:
+        path = pdf_path(tmp_path, doc)
+        assert path in result.files
+        assert doc.code in PdfReader(path).pages[0].extract_text()
+    assert IssuedDocument.objects.count() == 2  # the parent's connection still works

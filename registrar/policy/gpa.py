@@ -37,6 +37,18 @@ def gpa(attempts: Iterable[GradedAttempt]) -> Decimal | None:
     return weighted / credits
 
 
+def gpa_from_sums(weighted_hundredths: int, credits: int) -> Decimal | None:
+    """The exact GPA from running integer sums: Σ(points × 100 × credits) and Σ(credits).
+
+    Points carry 2 decimals on every scale, so points × 100 is a whole number and the sums stay
+    integers; `decimal` rounds a quotient correctly, so this is the very value `gpa()` gives
+    for the same attempts (a property test holds the two together). Used by the bulk
+    recompute, which would otherwise re-add Decimals for every term."""
+    if credits == 0:
+        return None
+    return Decimal(weighted_hundredths) / (credits * 100)
+
+
 def display(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 

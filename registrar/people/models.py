@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import iin as iin_rules
+from . import search
 from .choices import FINAL_STATUSES, Funding, Gender, Role, StudentStatus  # noqa: F401
 
 
@@ -77,12 +82,39 @@ class Staff(PersonName):
         return self.full_name
 
 
+class StudentQuerySet(models.QuerySet):
+    """Keeps `Student.search_key` right on the write paths that bypass `save` (see search)."""
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> Any:
+        objs = list(objs)
+        search.fill_keys(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> Any:
+        objs, fields = list(objs), list(fields)
+        if (search.KEY_SOURCES.intersection(fields) and "search_key" not in fields
+                and search.fill_keys(objs)):
+            fields.append("search_key")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def update(self, **kwargs: Any) -> int:
+        if not search.KEY_SOURCES.intersection(kwargs) or "search_key" in kwargs:
+            return super().update(**kwargs)
+        pks = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        search.refresh_keys(Student.objects.filter(pk__in=pks))
+        return count
+
+
 class Student(PersonName):
     """A person in the student body.
 
     The academic fields (status, programme, group, year of study, funding) are
     the *current* state. Only applied orders change them (see contingent), and
     they always equal what the student's applied orders derive.
+
+    `search_key` is derived (names in every script, IIN, group; see people/search.py) and
+    kept up to date by `save` and by the queryset's bulk methods.
     """
 
     iin = models.CharField(_("IIN"), max_length=12, unique=True, validators=[validate_iin])
@@ -108,6 +140,9 @@ class Student(PersonName):
                                 null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="student")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    search_key = models.TextField(_("search key"), blank=True, default="", editable=False)
+
+    objects = StudentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("student")
@@ -128,6 +163,14 @@ class Student(PersonName):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.iin})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or search.KEY_SOURCES.intersection(update_fields):
+            self.search_key = search.key_for(self)
+            if update_fields is not None and "search_key" not in update_fields:
+                kwargs["update_fields"] = [*update_fields, "search_key"]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -168,3 +211,11 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         scope = f" ({self.faculty})" if self.faculty_id else ""
         return f"{self.user} — {self.get_role_display()}{scope}"
+
+
+@receiver(post_save, sender="institution.AcademicGroup")
+def _group_renamed(sender: Any, instance: Any, created: bool, raw: bool = False,
+                   **kwargs: Any) -> None:
+    """A renamed group renames the group word in its students' search keys."""
+    if not created and not raw:
+        search.refresh_keys(Student.objects.filter(group_id=instance.pk))

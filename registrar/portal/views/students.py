@@ -2,73 +2,96 @@
 
 from __future__ import annotations
 
-from functools import reduce
-from operator import or_
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from registrar.audit.selectors import events_for
 from registrar.contingent.models import OrderItem, StatusChange
 from registrar.contingent.personal_files import checklist
-from registrar.contingent.selectors import students_visible_to
+from registrar.contingent.selectors import orders_visible_to, students_visible_to
+from registrar.documents.models import DocumentKind
+from registrar.documents.selectors import documents_visible_to, transcript_data
+from registrar.institution.models import Language
 from registrar.people import imports
 from registrar.people.models import Student
 from registrar.people.roles import scope_of
+from registrar.people.selectors import search_page
+from registrar.records.models import AcademicDebt, DebtState
+from registrar.registration.models import StudyPlan
 
 from ..forms import ImportForm, StudentSearchForm
-
-NAME_SEARCH_FIELDS = ("last_name_ru", "first_name_ru", "last_name_kk", "first_name_kk",
-                      "last_name_en", "first_name_en")
-
-
-def search(queryset: QuerySet[Student], text: str) -> QuerySet[Student]:
-    """Digits match the IIN; words match names in any script (every word must match);
-    the whole text may also be the start of a group name."""
-    text = text.strip()
-    if not text:
-        return queryset
-    if text.isdigit():
-        return queryset.filter(iin__startswith=text)
-    names = Q()
-    for word in text.split():
-        names &= reduce(or_, (Q(**{f"{f}__istartswith": word}) for f in NAME_SEARCH_FIELDS))
-    return queryset.filter(names | Q(group__name__istartswith=text))
 
 
 @login_required
 def student_list(request: HttpRequest) -> HttpResponse:
+    """Search within the user's scope (a dean: their faculty). Typing in the search box asks
+    for the results table only (HTMX), which replaces the one on the page."""
     form = StudentSearchForm(request.GET)
-    students = students_visible_to(request.user)
-    if form.is_valid():
-        students = search(students, form.cleaned_data["q"])
-    page = Paginator(students.order_by("last_name_ru", "first_name_ru", "pk"), 50).get_page(
-        request.GET.get("page"))
-    return render(request, "portal/students/list.html", {"form": form, "page": page})
+    text = form.cleaned_data["q"] if form.is_valid() else ""
+    page = search_page(students_visible_to(request.user), text, request.GET.get("page"))
+    context = {"form": form, "page": page, "q": text}
+    htmx = getattr(request, "htmx", None)
+    partial = htmx is not None and bool(htmx) and not (htmx.boosted
+                                                       or htmx.history_restore_request)
+    response = render(request, "portal/students/results.html" if partial else
+                      "portal/students/list.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _card(student: Student, user, language: str) -> dict:
+    """Everything the card shows that the user may see (the student is visible to them)."""
+    orders = orders_visible_to(user)
+    history = list(StatusChange.objects.filter(student=student).select_related(
+        "group", "programme", "order_item__order").order_by("effective_date", "id"))
+    visible_orders = set(orders.filter(
+        pk__in={c.order_item.order_id for c in history if c.order_item_id}).values_list(
+        "pk", flat=True))
+    touching = (OrderItem.objects.filter(student=student, order__in=orders)
+                .select_related("order", "order__faculty").order_by("-order__created_at", "-id"))
+    debts = list(AcademicDebt.objects.filter(student=student)
+                 .select_related("discipline", "failed_attempt__period__year",
+                                 "cleared_by__period__year")
+                 .order_by("-state", "failed_attempt__period__starts_on", "discipline__code"))
+    plans = (StudyPlan.objects.filter(student=student).select_related("period__year")
+             .order_by("-period__starts_on"))
+    return {
+        "history": history,
+        "visible_orders": visible_orders,
+        "orders": list(touching) if user.has_perm("contingent.add_order") else None,
+        "record": transcript_data(student, language),
+        "debts": debts,
+        "open_debts": sum(1 for d in debts if d.state == DebtState.OPEN),
+        "plans": [(p, user.has_perm("registration.view_studyplan", p)) for p in plans],
+        "documents": list(documents_visible_to(user).filter(student=student)),
+    }
 
 
 @login_required
 def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    student = get_object_or_404(students_visible_to(request.user), pk=pk)
-    history = StatusChange.objects.filter(student=student).select_related(
-        "group", "programme", "order_item__order").order_by("effective_date", "id")
-    orders = OrderItem.objects.filter(student=student).select_related("order").order_by(
-        "-order__created_at")
+    """The student card: personal data, status history with its orders, orders, the
+    academic history by term with GPA, debts, study plans, issued documents (§1, §7, §9, §11).
+    Outside the user's scope the student does not exist (404)."""
+    student = get_object_or_404(
+        students_visible_to(request.user).select_related("advisor"), pk=pk)
     own_record = scope_of(request.user).student_id == student.pk
-    return render(request, "portal/students/detail.html", {
+    context = {
         "student": student,
-        "history": history,
-        "orders": orders if request.user.has_perm("contingent.add_order") else None,
         "checklist": None if own_record else checklist(student),
         "events": events_for(student)[:50] if request.user.has_perm("people.change_student",
                                                                       student) else None,
-    })
+        "can_issue": request.user.has_perm("documents.issue_transcript", student),
+        "document_kinds": DocumentKind.choices,
+        "document_languages": Language.choices,
+        "document_language": (request.LANGUAGE_CODE or "ru")[:2],
+        **_card(student, request.user, request.LANGUAGE_CODE),
+    }
+    return render(request, "portal/students/detail.html", context)
 
 
 @login_required

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "registrar.notifications",
     "registrar.assessment",
     "registrar.documents",
+    "registrar.blanks",
     "registrar.api",
     "registrar.portal",
     "registrar.demo",

@@ -24,6 +24,8 @@ from registrar.institution.models import Language
 class DocumentKind(models.TextChoices):
     TRANSCRIPT = "transcript", _("Transcript")
     ACADEMIC_CERTIFICATE = "academic_certificate", _("Academic certificate")
+    DIPLOMA = "diploma", _("Diploma")
+    DIPLOMA_SUPPLEMENT = "diploma_supplement", _("Diploma supplement")
 
 
 # 32 symbols without the look-alikes 0/O and 1/I: a code is read off paper and typed by hand.

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "registrar.assessment",
     "registrar.documents",
     "registrar.blanks",
+    "registrar.graduation",
     "registrar.api",
     "registrar.portal",
     "registrar.demo",

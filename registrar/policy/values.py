@@ -65,6 +65,14 @@ class PolicyValues:
     honours_min_gpa: Decimal
     honours_min_letter: str
     scholarship_increase: Decimal
+    # §10 scholarships after each session (see policy/scholarships.py)
+    scholarship_min_letter: str  # every session grade at least this: "good or excellent"
+    scholarship_excellent_letter: str  # every grade at least this: increased / presidential
+    scholarship_presidential_from_year: int
+    scholarship_amounts: dict[str, Decimal]  # degree -> base monthly amount
+    scholarship_presidential_amounts: dict[str, Decimal]  # degree -> monthly amount
+    scholarship_rounding: Decimal  # amounts are rounded half-up to a multiple of this
+    scholarship_leave_kinds_paid: tuple[str, ...]  # leave during which it is still paid
 
     def in_transfer_window(self, day: dt.date) -> bool:
         return any(w.contains(day) for w in self.transfer_windows)
@@ -118,6 +126,15 @@ DEFAULTS: dict[str, Any] = {
     "honours_min_gpa": "3.50",
     "honours_min_letter": "B-",
     "scholarship_increase": "0.15",
+    "scholarship_min_letter": "C+",
+    "scholarship_excellent_letter": "A-",
+    "scholarship_presidential_from_year": 3,
+    # Monthly amounts in tenge are set yearly by the Government; these are placeholders.
+    "scholarship_amounts": {"bachelor": "42000", "master": "90000", "doctorate": "185000"},
+    "scholarship_presidential_amounts": {"bachelor": "63000", "master": "135000",
+                                         "doctorate": "277500"},
+    "scholarship_rounding": "1",
+    "scholarship_leave_kinds_paid": ["medical"],
 }
 
 
@@ -180,6 +197,38 @@ def _scale(doc: dict[str, Any]) -> tuple[GradeBand, ...]:
     return bands
 
 
+def _amounts(doc: dict[str, Any], key: str) -> dict[str, Decimal]:
+    value = doc.get(key)
+    if not isinstance(value, dict):
+        raise PolicyError(f"{key}: a mapping of degree to monthly amount is required")
+    amounts = {}
+    for degree, amount in value.items():
+        try:
+            amounts[str(degree)] = Decimal(str(amount))
+        except InvalidOperation as exc:
+            raise PolicyError(f"{key}: {degree}: a decimal number is required") from exc
+        if not amounts[str(degree)].is_finite() or amounts[str(degree)] <= 0:
+            raise PolicyError(f"{key}: {degree}: the amount must be positive")
+    return amounts
+
+
+def _letter(doc: dict[str, Any], merged: dict[str, Any], key: str,
+            scale: tuple[GradeBand, ...]) -> str:
+    """A letter of the scale. Checked when the document sets it; a default letter missing from
+    a university's own scale is kept (no grade then reaches it) so that older documents load."""
+    letter = str(merged.get(key, ""))
+    if key in doc and letter not in {band.letter for band in scale}:
+        raise PolicyError(f"{key}: '{letter}' is not a letter of the grading scale")
+    return letter
+
+
+def _scholarship_rounding(doc: dict[str, Any]) -> Decimal:
+    quantum = _decimal(doc, "scholarship_rounding")
+    if not quantum.is_finite() or quantum <= 0:
+        raise PolicyError("scholarship_rounding: a positive step such as 1 or 0.01 is required")
+    return quantum
+
+
 def parse(doc: dict[str, Any]) -> PolicyValues:
     """Validate a policy document (missing keys take the defaults) into typed values."""
     merged = {**DEFAULTS, **doc}
@@ -197,8 +246,14 @@ def parse(doc: dict[str, Any]) -> PolicyValues:
         Window(_month_day(a, "transfer_windows"), _month_day(b, "transfer_windows"))
         for a, b in merged["transfer_windows"]
     )
+    scale = _scale(merged)
+    paid_leave = merged["scholarship_leave_kinds_paid"]
+    if not isinstance(paid_leave, list | tuple) or not all(
+            k in ("medical", "military", "childcare") for k in paid_leave):
+        raise PolicyError("scholarship_leave_kinds_paid: a list of leave kinds "
+                          "(medical, military, childcare) is required")
     return PolicyValues(
-        grading_scale=_scale(merged),
+        grading_scale=scale,
         admission_rule=merged["admission_rule"],
         admission_threshold=_decimal(merged, "admission_threshold"),
         admission_weight=admission_weight,
@@ -221,6 +276,14 @@ def parse(doc: dict[str, Any]) -> PolicyValues:
         honours_min_gpa=_decimal(merged, "honours_min_gpa"),
         honours_min_letter=str(merged["honours_min_letter"]),
         scholarship_increase=_decimal(merged, "scholarship_increase"),
+        scholarship_min_letter=_letter(doc, merged, "scholarship_min_letter", scale),
+        scholarship_excellent_letter=_letter(doc, merged, "scholarship_excellent_letter",
+                                             scale),
+        scholarship_presidential_from_year=_int(merged, "scholarship_presidential_from_year"),
+        scholarship_amounts=_amounts(merged, "scholarship_amounts"),
+        scholarship_presidential_amounts=_amounts(merged, "scholarship_presidential_amounts"),
+        scholarship_rounding=_scholarship_rounding(merged),
+        scholarship_leave_kinds_paid=tuple(str(k) for k in paid_leave),
     )
 
 

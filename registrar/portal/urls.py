@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import archive, grades, home, orders, plans, registration, students
+from .views import (
+    archive,
+    boards,
+    grades,
+    home,
+    orders,
+    plans,
+    promotion,
+    registration,
+    reports,
+    students,
+)
 
 app_name = "portal"
 
@@ -38,7 +49,13 @@ urlpatterns = [
     path("reopen-requests/", grades.reopen_requests, name="reopen_requests"),
     path("reopen-requests/<int:pk>/", grades.reopen_decide, name="reopen_decide"),
     path("my/grades/", grades.my_grades, name="my_grades"),
+    path("reports/", reports.reports_index, name="reports"),
     path("reports/grade-changes/", grades.grade_changes_report, name="grade_changes"),
+    path("reports/rating/", reports.rating_report, name="report_rating"),
+    path("reports/debts/", reports.debts_report, name="report_debts"),
+    path("boards/sheets/", boards.sheet_board, name="sheet_board"),
+    path("promotion/", promotion.promotion_preview, name="promotion"),
+    path("promotion/run/", promotion.promotion_run, name="promotion_run"),
     path("registration/<int:period_id>/", registration.registration_page, name="registration"),
     path("registration/<int:period_id>/register/", registration.register_action,
          name="register"),

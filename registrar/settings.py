@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "registrar.blanks",
     "registrar.graduation",
     "registrar.api",
+    "registrar.reports",
     "registrar.portal",
     "registrar.demo",
 ]

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("registrar.documents.urls")),
+    path("", include("registrar.blanks.urls")),
     path("", include("registrar.reports.urls")),
     path("", include("registrar.portal.urls")),
     prefix_default_language=True,

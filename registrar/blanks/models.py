@@ -7,10 +7,11 @@ graduate signs), or spoiled and written off by an act (`SpoilAct`). A form moves
     in_stock ──issue──▶ issued ──spoil (spoiled while printing)──▶ spoiled
         └──────────────────────spoil───────────────────────────────▲
 
-Serial numbers. A serial is a series (upper-case letters, digits, hyphens: "BD") and a number,
-stored as an integer and printed zero-padded to `SERIAL_DIGITS` digits, as on the form:
-"BD 0012345" (`format_serial`; `parse_serial` reads "BD 0012345", "bd0012345", "BD 12345", or
-"BD №0012345"). A serial is unique across all form types.
+Serial numbers. A serial is a series (capital letters, Latin or Cyrillic, with inner hyphens,
+no digits: "BD", "ЖБ-Б") and a number, stored as an integer and printed zero-padded to
+`SERIAL_DIGITS` (7) digits, as on the form: "BD 0012345" (`format_serial`; `parse_serial`
+reads "BD 0012345", "bd0012345", "BD 12345" or "BD №0012345"). A serial is unique across all
+form types.
 
 The database keeps the books honest (see the constraints below and, on PostgreSQL, the
 triggers of migration 0002): a serial exists once; a graduate holds at most one *issued* form
@@ -31,8 +32,8 @@ from django.utils.translation import gettext_lazy as _
 
 SERIAL_DIGITS = 7
 MAX_NUMBER = 10**SERIAL_DIGITS - 1
-SERIES_RE = re.compile(r"^[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9][A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9-]{0,11}$")
-_SERIAL_RE = re.compile(rf"^\s*([^\s\d№#][^\s№#]*?)[\s№#]*(\d{{1,{SERIAL_DIGITS}}})\s*$")
+SERIES_RE = re.compile(r"^(?=.{1,12}$)[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]+(?:-[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]+)*$")
+_SERIAL_RE = re.compile(rf"^\s*([^\W\d_]+(?:-[^\W\d_]+)*)[\s№#-]*(\d{{1,{SERIAL_DIGITS}}})\s*$")
 
 
 class FormType(models.TextChoices):
@@ -71,7 +72,7 @@ def parse_serial(text: str) -> tuple[str, int] | None:
     match = _SERIAL_RE.match((text or "").upper())
     if match is None:
         return None
-    series = match.group(1).rstrip("-")
+    series = match.group(1)
     if not SERIES_RE.match(series):
         return None
     return series, int(match.group(2))

@@ -107,8 +107,8 @@ def receive_batch(*, form_type: str, by: Any, received_on: dt.date, series: str 
     _check_type(form_type)
     series = normalise_series(series) or DEFAULT_SERIES[FormType(form_type)]
     if not SERIES_RE.match(series):
-        raise BlankRefused("series", _("A series is up to 12 capital letters, digits and "
-                                       "hyphens, e.g. “BD”."))
+        raise BlankRefused("series", _("A series is up to 12 capital letters (and hyphens "
+                                       "between them), e.g. “BD”."))
     if numbers is not None:
         wanted = sorted(set(int(n) for n in numbers))
         field = "numbers"

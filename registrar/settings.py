@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "registrar.notifications",
     "registrar.assessment",
     "registrar.documents",
+    "registrar.scholarships",
     "registrar.blanks",
     "registrar.graduation",
     "registrar.api",

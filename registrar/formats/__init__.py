@@ -1,0 +1,1 @@
+"""Locale formats Django lacks (FORMAT_MODULE_PATH = ["registrar.formats"])."""

@@ -4,6 +4,7 @@ DATABASE_URL selects the database (SQLite by default, PostgreSQL in production),
 SECRET_KEY and DEBUG come from the environment; nothing secret lives in the code.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -41,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "registrar.audit",
     "registrar.policy",
     "registrar.institution",
@@ -56,6 +60,7 @@ INSTALLED_APPS = [
     "registrar.blanks",
     "registrar.graduation",
     "registrar.api",
+    "registrar.accounts",
     "registrar.reports",
     "registrar.portal",
     "registrar.demo",
@@ -69,9 +74,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "registrar.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during the request into the page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "registrar.urls"
@@ -111,6 +120,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+IP before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -127,6 +138,27 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sign-in lockout (django-axes, see docs/security.md): after LOGIN_FAILURE_LIMIT wrong
+# passwords or codes for one user name from one IP address, that pair is refused for
+# LOGIN_LOCKOUT_MINUTES; other users and other addresses are unaffected.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked do not restart the cool-off, so the page's "try again in" holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "registrar.accounts.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
+# Behind TRUSTED_PROXY_COUNT reverse proxies the client address is read from X-Forwarded-For.
+if int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) > 0:
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["TRUSTED_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# TOTP second factor (django-otp): staff may enrol; with this on, staff must.
+REGISTRAR_REQUIRE_TOTP_FOR_STAFF = env_bool("REGISTRAR_REQUIRE_TOTP_FOR_STAFF", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Registrar")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "ru")
 LANGUAGES = [
     ("kk", _("Kazakh")),
@@ -136,6 +168,7 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "registrar" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["registrar.formats"]  # Django ships no Kazakh number and date formats
 USE_TZ = True
 
 STATIC_URL = "static/"

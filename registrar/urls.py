@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 
+from registrar.accounts import views as accounts_views
 from registrar.api.urls import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -12,11 +13,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    # Two-step sign-in: the password here, then the code at accounts:verify when owed.
+    path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("registrar.accounts.urls")),
     path("", include("registrar.documents.urls")),
     path("", include("registrar.blanks.urls")),
-    path("", include("registrar.scholarships.urls")),
     path("", include("registrar.reports.urls")),
     path("", include("registrar.portal.urls")),
     prefix_default_language=True,

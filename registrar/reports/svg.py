@@ -20,7 +20,8 @@ DEFAULT_COLOUR = "#546e7a"
 
 def _n(value: Decimal | int | float) -> str:
     """A coordinate with at most one decimal."""
-    return str(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP).normalize())
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return format(rounded.normalize(), "f")
 
 
 def bar_chart(bars: Sequence[tuple[str, int, str]], *, title: str, width: int = 640,

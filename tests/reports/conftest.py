@@ -33,7 +33,7 @@ def build_session_world() -> SimpleNamespace:
     0.6 × (R1 + R2) / 2 + 0.4 × exam, rounded half-up; exam < 50 → FX; R1 or R2 < 50 → not
     admitted → F; absent → exam 0 → FX).
 
-    Programme P (Russian, full-time), group G, year 1; calculus and physics:
+    Programme P (one year, Russian, full-time), group G, year 1; calculus and physics:
 
     =======  =========================  ==========================  ==========================
     student  calculus (R1, R2, exam)    physics (R1, R2, exam)      band (worst)
@@ -60,7 +60,9 @@ def build_session_world() -> SimpleNamespace:
     w = SimpleNamespace()
     w.faculty = factories.faculty()
     w.other_faculty = factories.faculty()
-    w.programme = factories.programme(w.faculty, language="ru", study_form="full_time")
+    # P lasts one year, so its students are in their final year (honours candidates).
+    w.programme = factories.programme(w.faculty, duration=1, language="ru",
+                                      study_form="full_time")
     w.department = w.programme.department
     w.programme_q = factories.programme(w.faculty, language="kk", study_form="part_time")
     w.group = factories.group(w.programme, intake_year=2026)

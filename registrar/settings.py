@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "registrar.notifications",
     "registrar.assessment",
     "registrar.documents",
+    "registrar.scholarships",
     "registrar.blanks",
     "registrar.graduation",
     "registrar.api",
@@ -167,6 +168,7 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "registrar" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Almaty")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["registrar.formats"]  # Django ships no Kazakh number and date formats
 USE_TZ = True
 
 STATIC_URL = "static/"

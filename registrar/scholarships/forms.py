@@ -13,13 +13,9 @@ from .models import AWARD_KINDS
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PeriodChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj)
-
-
 class RoundForm(forms.Form):
-    period = PeriodChoice(label=_("Session (term)"), queryset=AcademicPeriod.objects.none())
+    period = forms.ModelChoiceField(label=_("Session (term)"),
+                                    queryset=AcademicPeriod.objects.none())
     faculty: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Faculty"), queryset=None, required=False, empty_label=_("Whole university"))
     payment_starts_on = forms.DateField(label=_("Payment starts on"), widget=DATE)
@@ -30,11 +26,14 @@ class RoundForm(forms.Form):
         self.fields["period"].queryset = AcademicPeriod.objects.exclude(  # type: ignore[attr-defined]
             kind=PeriodKind.SUMMER).select_related("year").order_by("-starts_on")
         self.fields["faculty"].queryset = faculties  # type: ignore[attr-defined]
-        self.fields["faculty"].required = not allow_university
+        if not allow_university:  # a dean chooses one of their faculties
+            self.fields["faculty"].required = True
+            self.fields["faculty"].empty_label = None  # type: ignore[attr-defined]
 
 
 class CompetitionForm(forms.Form):
-    period = PeriodChoice(label=_("Session (term)"), queryset=AcademicPeriod.objects.none())
+    period = forms.ModelChoiceField(label=_("Session (term)"),
+                                    queryset=AcademicPeriod.objects.none())
     programme: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Programme"),
                                                                queryset=None)
     year_of_study = forms.IntegerField(label=_("Year of study"), min_value=1, max_value=7,

@@ -130,7 +130,7 @@ def create_round(*, by: Any, period: AcademicPeriod, faculty: Faculty | None,
 
 
 def _locked_round(round_: ScholarshipRound, by: Any) -> ScholarshipRound:
-    locked = ScholarshipRound.objects.select_for_update().select_related(
+    locked = ScholarshipRound.objects.select_for_update(of=("self",)).select_related(
         "period__year", "faculty").get(pk=round_.pk)
     require(by, "scholarships.manage_round", locked)
     _reopen_if_order_gone(locked, by)
@@ -244,7 +244,7 @@ def create_competition(*, by: Any, period: AcademicPeriod, programme: Programme,
 
 
 def _locked_competition(competition: GrantCompetition, by: Any) -> GrantCompetition:
-    locked = GrantCompetition.objects.select_for_update().select_related(
+    locked = GrantCompetition.objects.select_for_update(of=("self",)).select_related(
         "period__year", "programme__department").get(pk=competition.pk)
     require(by, "scholarships.manage_competition", locked)
     _reopen_if_order_gone(locked, by)

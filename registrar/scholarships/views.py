@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from registrar.contingent.choices import OrderState
 from registrar.contingent.services import OrderRefused
 
 from . import selectors, services, statements, texts
@@ -51,8 +52,6 @@ def _run(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:
             messages.error(request, str(problem))
     except services.ScholarshipRefused as refused:
         messages.error(request, refused.message)
-    except PermissionDenied:
-        raise
     else:
         messages.success(request, success)
         return True
@@ -105,7 +104,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         round_, faculty=chosen.get("faculty"), programme=chosen.get("programme"))
     can_manage = request.user.has_perm("scholarships.manage_round", round_)
     order_cancelled = (round_.state == RoundState.ORDERED
-                       and (round_.order is None or round_.order.state == "cancelled"))
+                       and (round_.order is None or round_.order.state == OrderState.CANCELLED))
     return render(request, "scholarships/round_detail.html", {
         "round": round_,
         "filter_form": form,

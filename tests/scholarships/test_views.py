@@ -179,3 +179,18 @@ def test_refusal_is_shown_not_raised(client, lists):
     client.force_login(lists.registrar)
     response = client.post(url("round_draft_order", lists.university_round.pk), follow=True)
     assert "Compute the list first." in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_pages_render_in_every_language(client, lists, language):
+    from django.utils import translation
+
+    client.force_login(lists.registrar)
+    services.rank(lists.competition, by=lists.registrar)
+    with translation.override(language):
+        for name, args in (("round_list", ()), ("round_detail", (lists.round.pk,)),
+                           ("competition_list", ()),
+                           ("competition_detail", (lists.competition.pk,))):
+            response = client.get(reverse(f"scholarships:{name}", args=args))
+            assert response.status_code == 200, (language, name)
+            assert f'lang="{language}"' in response.content.decode()

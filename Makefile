@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STUDENTS ?= 3000
-# Debian packages WeasyPrint needs (Pango for text layout, fonts with Kazakh Cyrillic).
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# Debian packages WeasyPrint needs (Pango for text layout, fonts with Kazakh Cyrillic),
+# and Chromium (/usr/bin/chromium) that the Playwright browser tests drive.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium
 
 .PHONY: install system-deps demo serve test lint typecheck messages clean
 

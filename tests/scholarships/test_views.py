@@ -194,3 +194,15 @@ def test_pages_render_in_every_language(client, lists, language):
             response = client.get(reverse(f"scholarships:{name}", args=args))
             assert response.status_code == 200, (language, name)
             assert f'lang="{language}"' in response.content.decode()
+
+
+def test_admin_pages_are_read_only_and_open(client, django_user_model, lists):
+    client.force_login(django_user_model.objects.create_superuser("root", "r@x.kz",
+                                                                  "pw-Root-123"))
+    for model in ("scholarshipround", "scholarshipaward", "grantcompetition",
+                  "competitionentry"):
+        assert client.get(reverse(f"admin:scholarships_{model}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:scholarships_{model}_add")).status_code == 403
+    response = client.get(reverse("admin:scholarships_scholarshipround_change",
+                                  args=[lists.round.pk]))
+    assert response.status_code == 200

@@ -77,7 +77,9 @@ _STATUS_NEEDED: dict[str, tuple[str, ...]] = {
     OrderType.FUNDING_CHANGE: (StudentStatus.ACTIVE, StudentStatus.ON_LEAVE),
     OrderType.NAME_CHANGE: (StudentStatus.ACTIVE, StudentStatus.ON_LEAVE),
     OrderType.GRADUATION: (StudentStatus.ACTIVE,),
-    OrderType.SCHOLARSHIP_AWARD: (StudentStatus.ACTIVE,),
+    # §10: the scholarship goes on through medical leave; which leave qualifies is decided by
+    # the scholarship rules (registrar.policy.scholarships), which know the kind of leave.
+    OrderType.SCHOLARSHIP_AWARD: (StudentStatus.ACTIVE, StudentStatus.ON_LEAVE),
 }
 
 # Orders accepted only inside the transfer windows (§9) unless an override reason is given.

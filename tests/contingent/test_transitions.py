@@ -524,10 +524,13 @@ def test_scholarship_needs_a_positive_amount(amount):
     assert refusal(ACTIVE_GRANT, change) == "amount"
 
 
-def test_scholarship_not_awarded_during_leave():
-    """§9 scholarship award goes to studying students."""
+def test_scholarship_continues_through_leave_but_not_after_leaving():
+    """§10 "none during leave (except medical)": the order may name a student on leave (the
+    scholarship rules decide which leave qualifies); a graduate or an expelled student never."""
     change = chg(T.SCHOLARSHIP_AWARD, D(2026, 2, 1), scholarship_amount=Decimal("45000"))
-    assert refusal(ON_LEAVE, change) == "student"
+    assert apply_change(ON_LEAVE, change, P).status == ON_LEAVE.status
+    expelled = dataclasses.replace(ON_LEAVE, status="expelled")
+    assert refusal(expelled, change) == "student"
 
 
 # --- rules common to every type ---------------------------------------------------------------

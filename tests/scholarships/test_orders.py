@@ -12,9 +12,8 @@ from decimal import Decimal
 import pytest
 
 from registrar.contingent.choices import OrderState, OrderType
-from registrar.contingent.models import Order, OrderItem
+from registrar.contingent.models import Order
 from registrar.contingent.services import (
-    OrderRefused,
     apply_order,
     approve_order,
     cancel_order,
@@ -105,18 +104,13 @@ def test_empty_or_uncomputed_list_is_not_ordered(world):
     assert not Order.objects.exists()
 
 
-def test_student_on_medical_leave_is_listed_but_the_order_refuses_all_or_nothing(world):
-    """§10 keeps the scholarship during medical leave, but the contingent state machine accepts
-    a SCHOLARSHIP_AWARD item only for a studying student: the draft is refused, naming the
-    student, and nothing is drafted (no order, the round stays a draft)."""
-    student(world, "A")
+def test_student_on_medical_leave_is_listed_and_ordered(world):
+    """§10: "none during leave (except medical)": a student on medical leave keeps the
+    scholarship, so the drafted order carries an item for them as for a studying student."""
+    active = student(world, "A")
     on_leave = leave(world, student(world, "B"), "medical")
     r = computed(world)
     assert r.awards.filter(student=on_leave).exists()
-    with pytest.raises(OrderRefused) as refused:
-        services.draft_order(r, by=world.registrar)
-    assert [p.student for p in refused.value.problems] == [on_leave.full_name]
-    assert not Order.objects.filter(order_type=OrderType.SCHOLARSHIP_AWARD).exists()
-    assert not OrderItem.objects.filter(order__order_type=OrderType.SCHOLARSHIP_AWARD).exists()
-    r.refresh_from_db()
-    assert r.state == RoundState.DRAFT
+    order = services.draft_order(r, by=world.registrar)
+    assert set(order.items.values_list("student", flat=True)) == {active.pk, on_leave.pk}
+

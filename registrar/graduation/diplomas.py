@@ -144,6 +144,12 @@ def _holder(student: Student, language: str, *, with_birth: bool) -> dict[str, A
     }
     if with_birth:
         holder.update({"birth_date": student.birth_date.isoformat(), "iin": student.iin})
+    # The keys the documents app's generic transcript views read; a diploma shows neither
+    # the IIN nor a group, so they are blank there.
+    holder.setdefault("iin", "")
+    holder.setdefault("birth_date", None)
+    holder.update({"group": "", "status": student.status,
+                   "status_label": str(StudentStatus(student.status).label)})
     return holder
 
 

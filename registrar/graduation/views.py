@@ -320,7 +320,10 @@ def preview_draft(request: HttpRequest) -> HttpResponse:
     query = f"?year={scope['start_year']}" + (
         f"&programme={scope['programme'].pk}" if scope["programme"] else
         f"&faculty={scope['faculty'].pk}")
-    chosen = form.cleaned_data.get("students") or None
+    chosen = form.cleaned_data.get("students") or []
+    if not chosen:
+        messages.error(request, _("Choose the students to put in the order."))
+        return redirect(back + query)
     try:
         order = draft_order(by=request.user, effective_date=form.cleaned_data["effective_date"],
                             student_ids=chosen, **scope)

@@ -203,3 +203,13 @@ def test_issue_for_a_student_still_studying_is_refused_on_the_page(client, w):
                       {"language": "ru"}, follow=True)
     assert "graduation order" in response.content.decode()
     assert not IssuedDocument.objects.exists()
+
+
+def test_draft_needs_chosen_students(client, w):
+    W.ready_graduate(w)
+    c = _client(client, w.registrar)
+    response = c.post(reverse("graduation:preview_draft"), {
+        "year": W.START_YEAR, "programme": w.programme.pk, "effective_date": "2026-06-30"},
+        follow=True)
+    assert "Choose the students to put in the order." in response.content.decode()
+    assert not Order.objects.filter(order_type=OrderType.GRADUATION).exists()

@@ -28,6 +28,11 @@ class DocumentKind(models.TextChoices):
     DIPLOMA_SUPPLEMENT = "diploma_supplement", _("Diploma supplement")
 
 
+# The kinds this app issues from the academic record on request. Diplomas and supplements are
+# issued only by the graduation app, each on a strict-accountability blank form.
+RECORD_KINDS = (DocumentKind.TRANSCRIPT, DocumentKind.ACADEMIC_CERTIFICATE)
+
+
 # 32 symbols without the look-alikes 0/O and 1/I: a code is read off paper and typed by hand.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12  # 60 bits

@@ -23,7 +23,7 @@ from registrar.records import gpa
 from registrar.records.models import Attempt, GpaSnapshot
 
 from . import permissions, selectors  # noqa: F401  (permissions registers the rules)
-from .models import DocumentKind, IssuedDocument, new_code
+from .models import RECORD_KINDS, DocumentKind, IssuedDocument, new_code
 from .printing import render_pdf, transcript_xlsx, verification_url
 
 __all__ = ["DocumentRefused", "build_content", "issue_transcript", "render_pdf", "revoke",
@@ -72,6 +72,9 @@ def build_content(student: Student, *, kind: str, language: str) -> dict[str, An
 def _check_request(student: Student, *, by: Any, language: str, kind: str) -> None:
     if kind not in DocumentKind.values:
         raise DocumentRefused(_("Unknown document kind: %(kind)s.") % {"kind": kind})
+    if kind not in RECORD_KINDS:
+        raise DocumentRefused(_("A diploma or its supplement is issued only through graduation, "
+                                "on a blank form."))
     if language not in Language.values:
         raise DocumentRefused(_("The document language must be Kazakh, Russian or English."))
     _require(by, "documents.issue_transcript", student)

@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from registrar.institution.models import Language
 from registrar.people.models import Student
 
 from . import printing, selectors, services
-from .models import DocumentKind, IssuedDocument, normalise_code
+from .models import RECORD_KINDS, IssuedDocument, normalise_code
 
 
 class VerifyForm(forms.Form):
@@ -50,7 +50,7 @@ class VerifyForm(forms.Form):
 
 class IssueForm(forms.Form):
     kind = forms.ChoiceField(label=pgettext_lazy("document", "Document"),
-                             choices=DocumentKind.choices)
+                             choices=[(k.value, k.label) for k in RECORD_KINDS])
     language = forms.ChoiceField(label=pgettext_lazy("document", "Language"),
                                  choices=Language.choices)
 
@@ -149,6 +149,8 @@ def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
 @require_GET
 def download_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = _visible_document(request, pk)
+    if document.kind not in RECORD_KINDS:  # printed by graduation, on its own layout
+        return redirect("graduation:download_pdf", pk=document.pk)
     return _attachment(services.render_pdf(document), "application/pdf",
                        _filename(document, "pdf"))
 
@@ -157,6 +159,8 @@ def download_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def download_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     document = _visible_document(request, pk)
+    if document.kind not in RECORD_KINDS:
+        raise Http404
     return _attachment(
         services.transcript_xlsx(document),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

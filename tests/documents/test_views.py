@@ -124,6 +124,22 @@ def test_certificate_for_active_student_is_refused_with_a_message(client, w):
                for m in response.context["messages"])
 
 
+@pytest.mark.parametrize("kind", ["diploma", "diploma_supplement"])
+@pytest.mark.parametrize("who", ["student_user", "registrar"])
+def test_nobody_issues_a_diploma_here(client, w, kind, who):
+    """§11: a diploma and its supplement are issued only at graduation, each on a strict-
+    accountability blank form; this page issues transcripts and certificates only, and a
+    forged POST for a diploma writes nothing."""
+    client.force_login(getattr(w, who))
+    response = client.post(reverse("documents:issue", args=[w.student.pk]),
+                           {"kind": kind, "language": "en"}, follow=True)
+    assert response.status_code == 200
+    assert not IssuedDocument.objects.exists()
+    with pytest.raises(services.DocumentRefused):
+        services.issue_transcript(w.student, by=w.registrar, language="en", kind=kind)
+    assert not IssuedDocument.objects.exists()
+
+
 def test_signed_in_pages_need_a_sign_in(client, w):
     doc = _issue(w)
     response = client.get(reverse("documents:download_pdf", args=[doc.pk]))

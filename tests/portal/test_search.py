@@ -240,3 +240,29 @@ def test_the_data_migration_fills_existing_rows(w):
     migration.fill(apps, SimpleNamespace(connection=connection))
     assert find("айгуль") == {"Серикова"}
     assert find("ис-23") == {"Серикова"}
+
+
+def test_the_import_fills_the_key(w):
+    from registrar.people.imports import COLUMNS, import_students
+
+    values = {
+        "iin": factories.valid_iin(), "last_name_ru": "Тулегенов", "first_name_ru": "Ерасыл",
+        "patronymic_ru": "", "last_name_kk": "Төлегенов", "first_name_kk": "Ерасыл",
+        "patronymic_kk": "", "last_name_en": "Tulegenov", "first_name_en": "Yerassyl",
+        "birth_date": "2005-03-14", "gender": "male", "citizenship": "KZ", "funding": "paid",
+        "programme_code": w.prog_a.code, "email": "", "phone": "",
+    }
+    content = (",".join(COLUMNS) + "\n" + ",".join(values[c] for c in COLUMNS) + "\n").encode()
+    import_students(by=w.registrar, file_name="applicants.csv", content=content)
+    assert find("төлег") == find("тулег") == find("yerass") == {"Тулегенов"}
+
+
+def test_every_student_of_the_demo_university_has_the_right_key():
+    from registrar.demo import builder
+
+    builder.build(students=120, seed=11)
+    students = list(Student.objects.select_related("group"))
+    assert len(students) == 120
+    assert all(s.search_key and s.search_key == search.key_for(s) for s in students)
+    assert any(s.group_id and f" {search.words(s.group.name)[0]} " in s.search_key
+               for s in students)

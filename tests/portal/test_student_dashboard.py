@@ -200,7 +200,7 @@ def test_student_navigation_and_current_page(client, w):
     nav = _nav(_home(client, w.me_user, "en").content.decode())
     for label in ("Home", "My plan", "Registration", "My grades", "My documents"):
         assert f">{label}</a>" in nav
-    for label in ("Orders", "Students", "Archive", "Approvals"):
+    for label in ("Orders", "Students", "Archive", "Approvals", "Security", "Graduation"):
         assert f">{label}</a>" not in nav
     assert re.search(r'<a href="/en/" aria-current="page">Home</a>', nav)
     client.force_login(w.me_user)
@@ -215,6 +215,8 @@ def test_staff_navigation_by_role(client, w):
     nav = _nav(_home(client, teacher, "en").content.decode())
     assert ">Grade sheets</a>" in nav and ">Approvals</a>" not in nav
     assert ">My grades</a>" not in nav and ">Orders</a>" not in nav
+    for label in ("Statistics", "Scholarships", "Graduation", "Blank forms"):
+        assert f">{label}</a>" not in nav
 
     nav = _nav(_home(client, w.advisor, "en").content.decode())
     assert ">Approvals</a>" in nav and ">Grade sheets</a>" not in nav
@@ -225,7 +227,8 @@ def test_staff_navigation_by_role(client, w):
     assert ">Archive</a>" not in nav
 
     nav = _nav(_home(client, w.registrar, "en").content.decode())
-    for label in ("Students", "Orders", "Grade sheet board", "Reports", "Archive"):
+    for label in ("Students", "Orders", "Grade sheet board", "Reports", "Archive", "Statistics",
+                  "Scholarships", "Graduation", "Blank forms", "Security"):
         assert f">{label}</a>" in nav
     assert ">My documents</a>" not in nav
     with translation.override("en"):

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "registrar.scholarships",
     "registrar.blanks",
     "registrar.graduation",
+    "registrar.interop",
     "registrar.api",
     "registrar.accounts",
     "registrar.reports",

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("registrar.documents.urls")),
     path("", include("registrar.blanks.urls")),
     path("", include("registrar.graduation.urls")),
+    path("", include("registrar.interop.urls")),
     path("", include("registrar.scholarships.urls")),
     path("", include("registrar.reports.urls")),
     path("", include("registrar.portal.urls")),

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "registrar.api",
     "registrar.accounts",
     "registrar.reports",
+    "registrar.scheduling",
     "registrar.portal",
     "registrar.demo",
 ]

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("registrar.interop.urls")),
     path("", include("registrar.scholarships.urls")),
     path("", include("registrar.reports.urls")),
+    path("", include("registrar.scheduling.urls")),
     path("", include("registrar.portal.urls")),
     prefix_default_language=True,
 )

@@ -28,6 +28,7 @@ from .models import (
     TimeSlot,
     Timetable,
     Weekday,
+    WeekPattern,
     pattern_weeks,
 )
 
@@ -35,10 +36,17 @@ from .models import (
 
 
 @dataclass
+class GridItem:
+    meeting: ClassMeeting
+    title: str
+    lines: list[str]
+
+
+@dataclass
 class GridRow:
     number: int
     times: str
-    cells: list[list[ClassMeeting]]
+    cells: list[list[GridItem]]
 
 
 @dataclass
@@ -50,6 +58,25 @@ class WeekGrid:
     @property
     def empty(self) -> bool:
         return self.count == 0
+
+
+def describe(meeting: ClassMeeting, view: str) -> GridItem:
+    """What a cell says about a meeting; the grid's own subject (the group, teacher or room
+    a grid is of) is left out."""
+    section = meeting.section
+    kind = meeting.get_kind_display()
+    if meeting.week_pattern != WeekPattern.EVERY:
+        kind = f"{kind}, {meeting.get_week_pattern_display().lower()}"
+    lines = [kind]
+    if view != "room":
+        lines.append(_("room %(code)s") % {"code": meeting.room.code})
+    if view != "teacher" and section.teacher_id:
+        lines.append(str(section.teacher))
+    if view not in ("group", "student"):
+        names = ", ".join(g.name for g in section.groups.all())
+        if names:
+            lines.append(names)
+    return GridItem(meeting, f"{section.code} {section.discipline.name}", lines)
 
 
 def meetings(period: AcademicPeriod) -> QuerySet[ClassMeeting]:
@@ -80,18 +107,19 @@ def meetings_of_student(period: AcademicPeriod, student: Student) -> QuerySet[Cl
     return meetings(period).filter(section__in=sections_of_student(period, student))
 
 
-def week_grid(items: Iterable[ClassMeeting], slots: Iterable[TimeSlot] | None = None) -> WeekGrid:
+def week_grid(items: Iterable[ClassMeeting], view: str = "",
+              slots: Iterable[TimeSlot] | None = None) -> WeekGrid:
     """The meetings laid out as rows (pairs) × columns (weekdays with any slot)."""
     slots = list(slots if slots is not None else TimeSlot.objects.all())
     items = list(items)
     weekdays = sorted({s.weekday for s in slots} | {m.slot.weekday for m in items})
     numbers = sorted({s.number for s in slots} | {m.slot.number for m in items})
     times: dict[int, str] = {}
-    for slot in sorted(slots, key=lambda s: (s.number, s.weekday)):
+    for slot in sorted([*slots, *(m.slot for m in items)], key=lambda s: (s.number, s.weekday)):
         times.setdefault(slot.number, f"{slot.starts_at:%H:%M}–{slot.ends_at:%H:%M}")
-    cells: dict[tuple[int, int], list[ClassMeeting]] = defaultdict(list)
-    for meeting in items:
-        cells[meeting.slot.weekday, meeting.slot.number].append(meeting)
+    cells: dict[tuple[int, int], list[GridItem]] = defaultdict(list)
+    for meeting in sorted(items, key=lambda m: (m.section.code, m.kind)):
+        cells[meeting.slot.weekday, meeting.slot.number].append(describe(meeting, view))
     labels = dict(Weekday.choices)
     return WeekGrid(
         days=[(d, str(labels.get(d, d))) for d in weekdays],

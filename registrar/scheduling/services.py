@@ -417,7 +417,7 @@ def withdraw_timetable(period: AcademicPeriod, *, by: Any, reason: str) -> Timet
 
 @transaction.atomic
 def book_room(room: Room, *, day: dt.date, starts_at: dt.time, ends_at: dt.time, purpose: str,
-              by: Any) -> RoomBooking:
+              by: Any, today: dt.date | None = None) -> RoomBooking:
     """Book a room for a time on a date; refused when anything holds it then (a class of the
     timetable, an exam sitting or another booking), with what does."""
     require(by, "scheduling.book_room")
@@ -428,7 +428,7 @@ def book_room(room: Room, *, day: dt.date, starts_at: dt.time, ends_at: dt.time,
         raise SchedulingRefused(_("The purpose is longer than 255 characters."), "purpose")
     if ends_at <= starts_at:
         raise SchedulingRefused(_("The booking must end after it starts."), "ends_at")
-    if day < timezone.localdate():
+    if day < (today or timezone.localdate()):
         raise SchedulingRefused(_("A room cannot be booked in the past."), "date")
     room = Room.objects.select_for_update().get(pk=room.pk)
     if not room.active:

@@ -9,11 +9,14 @@ A student's state on a day
 The contingent report and the session results place each student by their state *on a day*
 (programme, group, year of study, funding, status) taken from the effective-dated history
 (`contingent.StatusChange`, one row per applied order item): the latest row with
-``effective_date <= day``, the later written one first on the same day. Rows are written when
-their order is applied, and backdating before a student's last change is refused (§9), so the
-row id follows the order of application, as in `contingent.selectors.status_on`. A student
-without any row on that day (results entered outside the order flow, e.g. imported data) is
-placed by their current fields.
+``effective_date <= day``, the later written one first on the same day — what
+`contingent.selectors.status_on` answers for one student. For the whole university at once it
+is ``MAX(id) … WHERE effective_date <= day GROUP BY student``, one uncorrelated subquery: a
+student's rows are written when their orders are applied and an order may not be backdated
+before the student's last change (§9, `transitions._check_date`), so a student's ids ascend
+with their effective dates and the largest id on or before the day is the latest change. A
+student without any change on that day (results entered outside the order flow, e.g. imported
+data) is placed by their current fields.
 
 Scope
 -----
@@ -35,7 +38,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FilteredRelation,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -69,11 +72,10 @@ def require_faculty(user: Any, faculty: Faculty | None) -> None:
         raise PermissionDenied(_("You do not have permission to see these reports."))
 
 
-def latest_change(student_ref: str, day: dt.date) -> Subquery:
-    """The id of the student's latest status change on `day` (see the module text)."""
-    return Subquery(
-        StatusChange.objects.filter(student_id=OuterRef(student_ref), effective_date__lte=day)
-        .order_by("-effective_date", "-id").values("pk")[:1])
+def latest_changes(day: dt.date) -> QuerySet[Any]:
+    """The ids of every student's latest status change on `day` (see the module text)."""
+    return (StatusChange.objects.filter(effective_date__lte=day).values("student_id")
+            .annotate(last=Max("pk")).values("last").order_by())
 
 
 def _programmes(ids: Iterable[int]) -> dict[int, Programme]:
@@ -126,47 +128,60 @@ def session_results(period: AcademicPeriod, *, faculty: Faculty | None = None,
     day of the term; the bands and percentages are defined in rules.py."""
     require_faculty(by, faculty)
     day = period.ends_on
-    sat_row = Q(admitted=True) & Exists(GradeEntry.objects.filter(
-        sheet__section_id=OuterRef("section_id"), student_id=OuterRef("student_id"),
-        sheet__kind__in=(SheetKind.EXAM, SheetKind.RESIT), absent=False))
+    # Admitted results whose student missed the exam (and the resit, if any): a small set,
+    # found once (a semi-join), then looked up per row.
+    missed = FinalResult.objects.filter(section__period=period, admitted=True).exclude(
+        Exists(GradeEntry.objects.filter(
+            sheet__section_id=OuterRef("section_id"), student_id=OuterRef("student_id"),
+            sheet__kind__in=(SheetKind.EXAM, SheetKind.RESIT), absent=False))).values("pk")
+    sat_row = Q(admitted=True) & ~Q(pk__in=missed)
     fail_row = Q(passed=False)
     below_good_row = fail_row | ~Q(traditional__in=rules.QUALITY_GRADES)
     below_excellent_row = fail_row | ~Q(traditional=rules.EXCELLENT)
 
-    results = (
-        FinalResult.objects.filter(section__period=period)
-        .alias(state=FilteredRelation("student__status_history", condition=Q(
-            student__status_history__pk=latest_change("student_id", day))))
-        .alias(cohort_programme=Coalesce("state__programme_id", "student__programme_id"))
-    )
-    if faculty is not None:
-        results = results.filter(cohort_programme__in=_faculty_programmes(faculty))
     distinct = dict(distinct=True)
-    grouped = results.values(
-        programme=F("cohort_programme"),
-        year=Coalesce("state__year_of_study", "student__year_of_study"),
-        language=Coalesce("state__group__language", "state__programme__language",
-                          "student__group__language", "student__programme__language"),
-        study_form=Coalesce("state__programme__study_form", "student__programme__study_form"),
-    ).annotate(
+    aggregates = dict(
         n_students=Count("student_id", **distinct),
         n_admitted=Count("student_id", filter=Q(admitted=True), **distinct),
         n_sat=Count("student_id", filter=sat_row, **distinct),
         n_fail=Count("student_id", filter=fail_row, **distinct),
         n_below_good=Count("student_id", filter=below_good_row, **distinct),
         n_below_excellent=Count("student_id", filter=below_excellent_row, **distinct),
-    ).order_by()
-    found = list(grouped)
-    programmes = _programmes(r["programme"] for r in found)
+    )
+    results = FinalResult.objects.filter(section__period=period).order_by()
+    # Students with a state on the day: grouped by it (one filter() call, so the cohort
+    # columns and the faculty come from the same joined status change).
+    state = "student__status_history__"
+    placed: dict[str, Any] = {f"{state}pk__in": latest_changes(day)}
+    if faculty is not None:
+        placed[f"{state}programme__department__faculty"] = faculty
+    found = list(results.filter(**placed).values(
+        programme=F(f"{state}programme_id"), year=F(f"{state}year_of_study"),
+        language=Coalesce(f"{state}group__language", f"{state}programme__language"),
+        study_form=F(f"{state}programme__study_form"),
+    ).annotate(**aggregates))
+    # The others (no change on the day): by their current fields.
+    unplaced = results.exclude(student_id__in=StatusChange.objects.filter(
+        effective_date__lte=day).values("student_id"))
+    if faculty is not None:
+        unplaced = unplaced.filter(student__programme__department__faculty=faculty)
+    found += list(unplaced.values(
+        programme=F("student__programme_id"), year=F("student__year_of_study"),
+        language=Coalesce("student__group__language", "student__programme__language"),
+        study_form=F("student__programme__study_form"),
+    ).annotate(**aggregates))
+    merged: dict[tuple[int, int, str, str], rules.SessionCounts] = defaultdict(
+        rules.SessionCounts)
+    for r in found:
+        merged[(r["programme"], r["year"], r["language"], r["study_form"])] += \
+            rules.SessionCounts(r["n_students"], r["n_admitted"], r["n_sat"], r["n_fail"],
+                                r["n_below_good"], r["n_below_excellent"])
+    programmes = _programmes(key[0] for key in merged)
     rows = sorted((
-        SessionRow(
-            programme=programmes[r["programme"]], year_of_study=r["year"],
-            language=r["language"], study_form=r["study_form"],
-            counts=rules.SessionCounts(r["n_students"], r["n_admitted"], r["n_sat"],
-                                       r["n_fail"], r["n_below_good"],
-                                       r["n_below_excellent"]))
-        for r in found), key=lambda r: (r.programme.code, r.year_of_study, r.language,
-                                        r.study_form))
+        SessionRow(programme=programmes[programme], year_of_study=year, language=language,
+                   study_form=form, counts=counts)
+        for (programme, year, language, form), counts in merged.items()),
+        key=lambda r: (r.programme.code, r.year_of_study, r.language, r.study_form))
     total = sum((r.counts for r in rows), rules.SessionCounts())
     return SessionReport(
         period=period, faculty=faculty, rows=rows, total=rules.session_figures(total),
@@ -244,8 +259,7 @@ class ContingentReport:
 
 def states_on(day: dt.date, faculty: Faculty | None = None) -> QuerySet[StatusChange]:
     """Each student's latest status change on `day`: one row per student with any."""
-    changes = StatusChange.objects.filter(effective_date__lte=day,
-                                          pk=latest_change("student_id", day))
+    changes = StatusChange.objects.filter(pk__in=latest_changes(day))
     if faculty is not None:
         changes = changes.filter(programme__department__faculty=faculty)
     return changes

@@ -11,7 +11,8 @@ start date, ECTS credits (in Kazakhstan one national credit is one ECTS credit: 
 student work), letter grade in the university's grading scheme, status (passed / failed) and
 the final 0–100 score in an extension. The programme instance carries the credits earned; the
 cumulative and per-term GPA are in the programme's description and in an extension
-(namespace `EXTENSION_NS`).
+(namespace `EXTENSION_NS`); so are the issued document's code, verification page and content
+hash, for the receiver to check the original.
 
 PESC (`pesc_xml`): `CollegeTranscript` with `TransmissionData`, the `Student`'s `Person`
 (name, birth date, the IIN as an agency identifier) and one `AcademicRecord`: the cumulative
@@ -40,6 +41,7 @@ from lxml import etree
 
 from registrar.curriculum.models import HOURS_PER_CREDIT
 from registrar.documents.models import RECORD_KINDS, IssuedDocument
+from registrar.documents.printing import verification_url
 from registrar.institution.models import AcademicPeriod
 
 ELMO_NS = "https://github.com/emrex-eu/elmo-schemas/tree/v1"
@@ -233,6 +235,10 @@ def elmo_tree(document: IssuedDocument, *, now: dt.datetime | None = None) -> An
             group = _e(group_type, "group", id=f"term-{term.get('period_id')}",
                        sortingKey=f"{index:03d}")
             _lang(_e(group, "title", term.get("title") or "-"), language)
+    extension = _e(root, "extension")
+    _e(extension, "issuedDocument", ns=EXTENSION_NS, code=document.code, kind=document.kind,
+       contentSha256=document.content_sha256,
+       verificationUrl=verification_url(document.code, document.language))
     return root
 
 

@@ -100,7 +100,11 @@ def transcripts(request: HttpRequest) -> HttpResponse:
 
 
 def _document(request: HttpRequest, pk: int) -> Any:
-    return get_object_or_404(selectors.transcripts_visible_to(request.user), pk=pk)
+    """A transcript the user may download; a revoked one is not sent to other systems."""
+    document = get_object_or_404(selectors.transcripts_visible_to(request.user), pk=pk)
+    if document.is_revoked:
+        raise Http404
+    return document
 
 
 def _xml(document: Any, body: bytes, standard: str) -> HttpResponse:

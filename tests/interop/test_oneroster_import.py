@@ -34,8 +34,9 @@ def roster(gw):
     """The class and students of MAT1102-01 as the LMS knows them from our export."""
     files = read_zip(oneroster.export_period(gw.autumn, by=gw.registrar))
     cls = next(r["sourcedId"] for r in files["classes.csv"][1] if r["classCode"] == "MAT1102-01")
-    students = sorted(e["userSourcedId"] for e in files["enrollments.csv"][1]
-                      if e["classSourcedId"] == cls and e["role"] == "student")
+    students = sorted((e["userSourcedId"] for e in files["enrollments.csv"][1]
+                       if e["classSourcedId"] == cls and e["role"] == "student"),
+                      key=lambda sourced: int(sourced.removeprefix("stu-")))  # as scores()
     return cls, students
 
 

@@ -12,8 +12,10 @@ import base64
 import datetime as dt
 import gc
 import io
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -140,13 +142,35 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+STYLESHEET = Path(__file__).resolve().parent / "print" / "transcript.css"
+_per_thread = threading.local()
+
+
+def _print_setup() -> tuple[Any, Any]:
+    """This thread's WeasyPrint font configuration and the parsed transcript stylesheet.
+
+    Made once and reused: a fresh font configuration per document loads and shapes the
+    fonts from cold caches again, and parsing the stylesheet is a fifth of a small render;
+    together about 30% of a transcript's CPU time (docs/performance.md). Per thread, because
+    Pango's font map is not shared safely between threads."""
+    setup = getattr(_per_thread, "setup", None)
+    if setup is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()
+        setup = _per_thread.setup = (fonts, CSS(filename=str(STYLESHEET), font_config=fonts))
+    return setup
+
+
 def render_pdf(document: IssuedDocument) -> bytes:
     """The printable PDF of an issued document, from its snapshot."""
     from weasyprint import HTML  # heavy import, only when printing
 
     html = document_html(document)
+    fonts, stylesheet = _print_setup()
     with _gc_paused():
-        return HTML(string=html).write_pdf()
+        return HTML(string=html).write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
 
 def transcript_xlsx(document: IssuedDocument) -> bytes:

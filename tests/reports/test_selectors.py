@@ -251,3 +251,26 @@ def test_absent_at_the_exam_then_present_at_the_resit_has_sat(session_world):
     services.submit_sheet(GradeSheet.objects.get(pk=sheet.pk), by=w.teacher2, now=after)
     p = selectors.session_results(w.autumn, by=w.registrar).rows[0]
     assert figures(p.figures) == (6, 6, 6, 1, 1, 1, 3, D("50.0"), D("33.3"))
+
+
+def test_results_of_a_student_without_orders_count_by_current_fields(session_world):
+    """A student with a final result but no applied order (imported history) has no state on
+    the day: they are placed by their current fields (Q, year 1). One more excellent student
+    in Q: students 3, sat 3, excellent 2, good 1."""
+    from registrar.assessment.models import FinalResult, GradeEntry, GradeSheet
+
+    w = session_world
+    newcomer = factories.student(w.programme_q, status="active", group=w.group_q,
+                                 year_of_study=1)
+    FinalResult.objects.create(
+        section=w.calc_section, student=newcomer, r1=D(95), r2=D(95),
+        admission_rating=D(95), admitted=True, exam=D(95), final_score=D(95), letter="A",
+        points=D("4.00"), traditional="excellent", passed=True)
+    GradeEntry.objects.create(sheet=GradeSheet.objects.get(section=w.calc_section,
+                                                           kind=SheetKind.EXAM),
+                              student=newcomer, score=D(95))
+    report = selectors.session_results(w.autumn, faculty=w.faculty, by=w.registrar)
+    q = report.rows[1]
+    assert q.programme == w.programme_q
+    assert figures(q.figures) == (3, 3, 3, 2, 1, 0, 0, D("100.0"), D("100.0"))
+    assert report.total.students == 9

@@ -33,7 +33,7 @@ from registrar.registration.models import Registration, RegistrationState, Secti
 
 from . import selectors
 from .models import ExamSession, ExamSitting, ExamSittingRoom, Room
-from .services import SchedulingRefused, _actor, require
+from .services import SchedulingRefused, _actor, notify_people_of, require
 from .solver import Exam as SolverExam
 from .solver import ExamProblem, ExamSolution, Period, ProblemError, solve_exams
 from .solver import Room as SolverRoom
@@ -444,7 +444,12 @@ def publish_session(session: ExamSession, *, by: Any) -> ExamSession:
     session.sittings.update(published=True)
     session.published_at, session.published_by = timezone.now(), _actor(by)
     session.save(update_fields=["published_at", "published_by"])
-    audit.record(_actor(by), "scheduling.exams_published", session, {"sittings": count})
+    notified = notify_people_of(
+        Section.objects.filter(exam_sittings__session=session).distinct(),
+        _("The exam schedule of %(session)s is published") % {"session": session.name},
+        _("See your exams under Timetable in the portal."))
+    audit.record(_actor(by), "scheduling.exams_published", session,
+                 {"sittings": count, "notified": notified})
     return session
 
 

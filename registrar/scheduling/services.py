@@ -23,6 +23,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,6 +70,20 @@ def require(user: Any, perm: str, obj: Any = None) -> None:
 
 def _actor(user: Any) -> Any:
     return user if getattr(user, "pk", None) else None
+
+
+def notify_people_of(sections: Any, subject: str, body: str) -> int:
+    """Tell the enrolled students and the teachers of the sections (those with accounts)."""
+    from django.contrib.auth import get_user_model
+
+    from registrar.notifications.services import notify
+    from registrar.registration.models import RegistrationState
+
+    users = get_user_model()._default_manager.filter(
+        Q(student__registrations__section__in=sections,
+          student__registrations__state=RegistrationState.ENROLLED)
+        | Q(staff__sections__in=sections)).distinct()
+    return notify(users, subject, body)
 
 
 # --- The time grid ---------------------------------------------------------------------------
@@ -358,7 +373,7 @@ def move_meeting(meeting: ClassMeeting, *, slot: TimeSlot, room: Room, by: Any,
         raise SchedulingRefused(_("The timetable is published; withdraw it before changing "
                                   "it."), "slot")
     list(Room.objects.select_for_update().filter(pk__in={room.pk, meeting.room_id}))
-    meeting = ClassMeeting.objects.select_for_update().select_related(
+    meeting = ClassMeeting.objects.select_for_update(of=("self",)).select_related(
         "section", "need", "slot", "room").get(pk=meeting.pk)
     pattern = week_pattern or meeting.week_pattern
     if pattern not in WeekPattern.values:
@@ -393,8 +408,13 @@ def publish_timetable(period: AcademicPeriod, *, by: Any) -> Timetable:
                                 problems=clashes)
     sheet.published_at, sheet.published_by = timezone.now(), _actor(by)
     sheet.save(update_fields=["published_at", "published_by"])
+    notified = notify_people_of(
+        Section.objects.filter(meetings__period=period).distinct(),
+        _("The class timetable of %(term)s is published") % {"term": period},
+        _("See your timetable under Timetable in the portal."))
     audit.record(_actor(by), "scheduling.timetable_published", sheet,
-                 {"meetings": ClassMeeting.objects.filter(period=period).count()})
+                 {"meetings": ClassMeeting.objects.filter(period=period).count(),
+                  "notified": notified})
     return sheet
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from registrar.audit.models import AuditEvent
+from registrar.notifications.models import Notification
 from registrar.registration.models import Registration, RegistrationState
 from registrar.scheduling import exams, selectors, services
 from registrar.scheduling.models import (
@@ -171,6 +172,10 @@ def test_publishing_shows_each_student_and_teacher_their_own(client, world):
     assert "MAT-01" not in client.get(reverse("scheduling:mine")).content.decode()
 
     exams.publish_session(session, by=world.registrar)
+    notified = set(Notification.objects.filter(subject__contains="exam schedule")
+                   .values_list("user_id", flat=True))
+    assert g1_student.user_id in notified and world.teachers[2].pk in notified
+    assert world.other_dean.pk not in notified
     mine = {s.section.code for s in selectors.student_sittings(g1_student)}
     assert mine == {"MAT-01", "PHY-01", "ENG-1", "HIS-01", "CS-01"}
     assert {s.section.code for s in selectors.student_sittings(g3_student)} == \

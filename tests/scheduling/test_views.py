@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from registrar.notifications.models import Notification
 from registrar.people.models import Role
 from registrar.scheduling import services
 from registrar.scheduling.models import ClassMeeting, ExamSession, Timetable
@@ -122,6 +123,7 @@ def test_a_teacher_sees_their_own_timetable_once_published(client, placed):
     other = reverse("scheduling:teacher", args=[w.autumn.pk, w.teachers[0].staff.pk])
     assert client.get(other).status_code == 404
     services.publish_timetable(w.autumn, by=w.registrar)
+    assert Notification.objects.filter(user=teacher, subject__contains="timetable").exists()
     body = client.get(own).content.decode()
     assert "ENG-1" in body and "ENG-3" in body and "MAT-01" not in body
     mine = client.get(reverse("scheduling:mine"), {"period": w.autumn.pk}).content.decode()

@@ -90,3 +90,29 @@ def test_the_pages_render_in_every_language(client, gw, language):
     client.force_login(gw.registrar)
     assert client.get(f"/{language}/interop/").status_code == 200
     assert client.get(f"/{language}/interop/transcripts/").status_code == 200
+
+
+@pytest.mark.parametrize("model", ["outboxevent", "webhookdelivery", "webhooksubscription"])
+def test_admin_pages_are_the_registrars(client, gw, model):
+    url = reverse(f"admin:interop_{model}_changelist")
+    root = factories.user(is_staff=True, is_superuser=True)
+    client.force_login(root)
+    assert client.get(url).status_code == 200
+    client.force_login(gw.teacher)
+    assert client.get(url).status_code == 302  # not staff: to the admin sign-in
+
+
+def test_a_subscription_needs_known_topics_and_an_http_url(db):
+    from django.core.exceptions import ValidationError
+
+    from registrar.interop.models import WebhookSubscription
+
+    good = WebhookSubscription(name="LMS", url="https://lms.example.kz/hooks",
+                               topics=["grade.locked"])
+    good.full_clean()
+    assert len(good.secret) >= 40  # generated
+    for url, topics in (("ftp://lms.example.kz/", ["grade.locked"]),
+                        ("https://lms.example.kz/", ["grade.changed"]),
+                        ("https://lms.example.kz/", [])):
+        with pytest.raises(ValidationError):
+            WebhookSubscription(name="x", url=url, topics=topics).full_clean()

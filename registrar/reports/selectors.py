@@ -18,6 +18,16 @@ with their effective dates and the largest id on or before the day is the latest
 student without any change on that day (results entered outside the order flow, e.g. imported
 data) is placed by their current fields.
 
+Two forms
+~~~~~~~~~
+PostgreSQL runs a correlated subquery once per row (a SubPlan), so on PostgreSQL the state
+is joined through the uncorrelated ``MAX(id)`` subquery and the missed exams are one
+semi-join. SQLite runs those uncorrelated ``IN`` lists slower than an indexed correlated
+lookup, so on SQLite the state is the latest row found per student through the index
+(``ORDER BY effective_date DESC, id DESC LIMIT 1``, the order of `status_on`) and a
+result's presence an ``EXISTS`` on its exam entries. Both forms give the same figures (the
+tests run on both databases); `bench/reports.py` times them.
+
 Scope
 -----
 Each selector takes the faculty (None: the whole university) and the acting user, and refuses
@@ -34,10 +44,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     Max,
     OuterRef,
     Q,
@@ -70,6 +82,18 @@ CONTINGENT_STATUSES = (StudentStatus.ACTIVE, StudentStatus.ON_LEAVE)
 def require_faculty(user: Any, faculty: Faculty | None) -> None:
     if not user.has_perm("reports.view_faculty", faculty):
         raise PermissionDenied(_("You do not have permission to see these reports."))
+
+
+def latest_change(student_ref: str, day: dt.date) -> Subquery:
+    """The id of one student's latest status change on `day`, as a correlated subquery."""
+    return Subquery(
+        StatusChange.objects.filter(student_id=OuterRef(student_ref), effective_date__lte=day)
+        .order_by("-effective_date", "-id").values("pk")[:1])
+
+
+def _uncorrelated() -> bool:
+    """Which of two equal forms of a query to use (see "Two forms" in the module text)."""
+    return connection.vendor == "postgresql"
 
 
 def latest_changes(day: dt.date) -> QuerySet[Any]:
@@ -128,13 +152,17 @@ def session_results(period: AcademicPeriod, *, faculty: Faculty | None = None,
     day of the term; the bands and percentages are defined in rules.py."""
     require_faculty(by, faculty)
     day = period.ends_on
-    # Admitted results whose student missed the exam (and the resit, if any): a small set,
-    # found once (a semi-join), then looked up per row.
-    missed = FinalResult.objects.filter(section__period=period, admitted=True).exclude(
-        Exists(GradeEntry.objects.filter(
-            sheet__section_id=OuterRef("section_id"), student_id=OuterRef("student_id"),
-            sheet__kind__in=(SheetKind.EXAM, SheetKind.RESIT), absent=False))).values("pk")
-    sat_row = Q(admitted=True) & ~Q(pk__in=missed)
+    present = Exists(GradeEntry.objects.filter(
+        sheet__section_id=OuterRef("section_id"), student_id=OuterRef("student_id"),
+        sheet__kind__in=(SheetKind.EXAM, SheetKind.RESIT), absent=False))
+    if _uncorrelated():
+        # The admitted results whose student missed the exam (and the resit): a small set
+        # found once by a semi-join, then looked up per row.
+        missed = FinalResult.objects.filter(section__period=period, admitted=True).exclude(
+            present).values("pk")
+        sat_row = Q(admitted=True) & ~Q(pk__in=missed)
+    else:
+        sat_row = Q(admitted=True) & Q(present)
     fail_row = Q(passed=False)
     below_good_row = fail_row | ~Q(traditional__in=rules.QUALITY_GRADES)
     below_excellent_row = fail_row | ~Q(traditional=rules.EXCELLENT)
@@ -149,27 +177,8 @@ def session_results(period: AcademicPeriod, *, faculty: Faculty | None = None,
         n_below_excellent=Count("student_id", filter=below_excellent_row, **distinct),
     )
     results = FinalResult.objects.filter(section__period=period).order_by()
-    # Students with a state on the day: grouped by it (one filter() call, so the cohort
-    # columns and the faculty come from the same joined status change).
-    state = "student__status_history__"
-    placed: dict[str, Any] = {f"{state}pk__in": latest_changes(day)}
-    if faculty is not None:
-        placed[f"{state}programme__department__faculty"] = faculty
-    found = list(results.filter(**placed).values(
-        programme=F(f"{state}programme_id"), year=F(f"{state}year_of_study"),
-        language=Coalesce(f"{state}group__language", f"{state}programme__language"),
-        study_form=F(f"{state}programme__study_form"),
-    ).annotate(**aggregates))
-    # The others (no change on the day): by their current fields.
-    unplaced = results.exclude(student_id__in=StatusChange.objects.filter(
-        effective_date__lte=day).values("student_id"))
-    if faculty is not None:
-        unplaced = unplaced.filter(student__programme__department__faculty=faculty)
-    found += list(unplaced.values(
-        programme=F("student__programme_id"), year=F("student__year_of_study"),
-        language=Coalesce("student__group__language", "student__programme__language"),
-        study_form=F("student__programme__study_form"),
-    ).annotate(**aggregates))
+    found = (_session_groups_uncorrelated if _uncorrelated() else _session_groups_correlated)(
+        results, day, faculty, aggregates)
     merged: dict[tuple[int, int, str, str], rules.SessionCounts] = defaultdict(
         rules.SessionCounts)
     for r in found:
@@ -188,6 +197,51 @@ def session_results(period: AcademicPeriod, *, faculty: Faculty | None = None,
         by_study_form=_subtotals(rows, lambda r: r.study_form),
         by_language=_subtotals(rows, lambda r: r.language),
         by_year=_subtotals(rows, lambda r: r.year_of_study))
+
+
+def _session_groups_uncorrelated(results: QuerySet[FinalResult], day: dt.date,
+                                 faculty: Faculty | None,
+                                 aggregates: dict[str, Any]) -> list[dict[str, Any]]:
+    # Students with a state on the day, grouped by it (one filter() call, so the cohort
+    # columns and the faculty come from the same joined status change) ...
+    state = "student__status_history__"
+    placed: dict[str, Any] = {f"{state}pk__in": latest_changes(day)}
+    if faculty is not None:
+        placed[f"{state}programme__department__faculty"] = faculty
+    found = list(results.filter(**placed).values(
+        programme=F(f"{state}programme_id"), year=F(f"{state}year_of_study"),
+        language=Coalesce(f"{state}group__language", f"{state}programme__language"),
+        study_form=F(f"{state}programme__study_form"),
+    ).annotate(**aggregates))
+    # ... and the others (no change on the day) by their current fields.
+    unplaced = results.exclude(student_id__in=StatusChange.objects.filter(
+        effective_date__lte=day).values("student_id"))
+    if faculty is not None:
+        unplaced = unplaced.filter(student__programme__department__faculty=faculty)
+    return found + list(unplaced.values(
+        programme=F("student__programme_id"), year=F("student__year_of_study"),
+        language=Coalesce("student__group__language", "student__programme__language"),
+        study_form=F("student__programme__study_form"),
+    ).annotate(**aggregates))
+
+
+def _session_groups_correlated(results: QuerySet[FinalResult], day: dt.date,
+                               faculty: Faculty | None,
+                               aggregates: dict[str, Any]) -> list[dict[str, Any]]:
+    # The state joined per row through the index, the current fields where there is none.
+    results = results.alias(
+        state=FilteredRelation("student__status_history", condition=Q(
+            student__status_history__pk=latest_change("student_id", day))),
+    ).alias(cohort_programme=Coalesce("state__programme_id", "student__programme_id"))
+    if faculty is not None:
+        results = results.filter(cohort_programme__in=_faculty_programmes(faculty))
+    return list(results.values(
+        programme=F("cohort_programme"),
+        year=Coalesce("state__year_of_study", "student__year_of_study"),
+        language=Coalesce("state__group__language", "state__programme__language",
+                          "student__group__language", "student__programme__language"),
+        study_form=Coalesce("state__programme__study_form", "student__programme__study_form"),
+    ).annotate(**aggregates))
 
 
 # --- Contingent and movement (§12, §9) ----------------------------------------------------
@@ -259,7 +313,11 @@ class ContingentReport:
 
 def states_on(day: dt.date, faculty: Faculty | None = None) -> QuerySet[StatusChange]:
     """Each student's latest status change on `day`: one row per student with any."""
-    changes = StatusChange.objects.filter(pk__in=latest_changes(day))
+    if _uncorrelated():
+        changes = StatusChange.objects.filter(pk__in=latest_changes(day))
+    else:
+        changes = StatusChange.objects.filter(effective_date__lte=day,
+                                              pk=latest_change("student_id", day))
     if faculty is not None:
         changes = changes.filter(programme__department__faculty=faculty)
     return changes

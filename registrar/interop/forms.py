@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registrar.institution.models import AcademicPeriod, Language
@@ -28,6 +29,10 @@ class ExportForm(forms.Form):
         field = self.fields["period"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = AcademicPeriod.objects.select_related("year").order_by("-starts_on")
+        if not self.is_bound and "period" not in self.initial:
+            # The term under way (the latest one that has started).
+            self.initial["period"] = field.queryset.filter(
+                starts_on__lte=timezone.localdate()).values_list("pk", flat=True).first()
 
 
 class ResultsUploadForm(forms.Form):

@@ -387,6 +387,8 @@ def read_archive(content: bytes) -> dict[str, bytes]:
                 if info.is_dir():
                     continue
                 name = info.filename.rsplit("/", 1)[-1]
+                if name not in (*RESULT_FILES, "manifest.csv"):
+                    continue  # rosters and other files of a full gradebook export
                 if info.file_size > 50 * 1024 * 1024:
                     raise _fail(_("%(file)s is too large.") % {"file": name}, name)
                 files[name] = archive.read(info)

@@ -38,12 +38,18 @@ def _rows(student_ids: list[int] | None) -> Iterator[tuple]:
     attempts = Attempt.objects.all()
     if student_ids is not None:
         attempts = attempts.filter(student_id__in=student_ids)
-    # Integer columns only (points × 100, flags as 0/1): no converter runs per value.
-    return attempts.order_by("student_id", "period__starts_on", "period_id").values_list(
+    # Integer columns only (points × 100, flags as 0/1), read through the driver's cursor: the
+    # ORM's iterator would still pass every value through a Python converter (int()).
+    query = attempts.order_by("student_id", "period__starts_on", "period_id").values_list(
         "student_id", "period_id", "period__year_id",
         Cast(Round(F("points") * 100), IntegerField()), "credits",
         Cast("counts_in_gpa", IntegerField()), Cast("passed", IntegerField()),
-    ).iterator(chunk_size=5000)
+    ).query
+    sql, params = query.get_compiler(using=attempts.db).as_sql()
+    with connection.chunked_cursor() as cursor:  # server-side on PostgreSQL
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(5000):
+            yield from rows
 
 
 def _figure(weighted_hundredths: int, credits: int) -> Decimal | None:

@@ -15,10 +15,12 @@ and the weighted soft constraints cost as little as found within the time limit:
 group's (and, less, a teacher's) day, slots a teacher would rather avoid, two meetings of one
 section on the same day, a group's day over its wished number of pairs, late pairs.
 
-Variables are one boolean per (meeting, slot, room) the meeting may use. Before solving, simple
-counting checks look for obvious impossibilities and name them; when CP-SAT proves the model
-infeasible anyway, a second solve with one assumption per teacher, group, section and room finds
-a small set of them that cannot all be satisfied, and the message names those.
+The model chooses a slot per meeting (one boolean per meeting and usable slot), with the rooms
+as counting constraints, then gives out the rooms slot by slot (see the note above `_build`).
+Before solving, simple counting checks look for obvious impossibilities and name them; when
+CP-SAT proves the model infeasible anyway, a second solve with one assumption per teacher,
+group, section and set of rooms finds a small set of them that cannot all be satisfied, and the
+message names those.
 `check` verifies a placement against every hard constraint (the services run it before saving).
 """
 
@@ -289,61 +291,105 @@ def check(problem: TimetableProblem, placements: Sequence[tuple[int, int]]) -> l
 
 # --- The CP-SAT model ----------------------------------------------------------------------
 
+# --- The CP-SAT model ----------------------------------------------------------------------
+#
+# Phase 1 chooses a slot per meeting: x[m, s]. The rooms enter as counting constraints: for
+# every distinct set C of rooms some meeting may use, the meetings whose rooms all lie in C are
+# at most |C| in a slot (per week parity). For rooms that differ only in size these are exactly
+# Hall's conditions, so rooms can always be given out afterwards; phase 2 does that per slot
+# (a small exact model that also keeps each meeting in its previous room where it can). Should
+# a slot's rooms not work out (room sets that are not nested, through features), the whole
+# problem is solved again with one variable per (meeting, slot, room).
+
 @dataclass
 class _Model:
     model: Any  # cp_model.CpModel
-    z: dict[tuple[int, int, int], Any]  # (meeting, slot, room) → literal
+    x: dict[tuple[int, int], Any]  # (meeting, slot) → literal or linear expression
+    z: dict[tuple[int, int, int], Any]  # (meeting, slot, room) → literal (exact rooms only)
     penalties: dict[str, list[tuple[int, Any]]]
     assumptions: dict[int, tuple[str, int]]  # literal index → (kind, id)
+    room_sets: list[frozenset[int]]
 
 
-def _build(problem: TimetableProblem, *, with_assumptions: bool = False) -> _Model:
+def _build(problem: TimetableProblem, *, exact_rooms: bool = False,
+           with_assumptions: bool = False,
+           hints: Sequence[tuple[int, int]] | None = None) -> _Model:
     from ortools.sat.python import cp_model
 
     model = cp_model.CpModel()
     z: dict[tuple[int, int, int], Any] = {}
+    x: dict[tuple[int, int], Any] = {}
     by_meeting_slot: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    rooms_of: list[frozenset[int]] = []
     for m, meeting in enumerate(problem.meetings):
+        rooms = candidate_rooms(problem, meeting)
+        rooms_of.append(frozenset(r.id for r in rooms))
+        hint_slot, hint_room = (hints[m] if hints is not None
+                                else (meeting.hint_slot, meeting.hint_room))
         literals = []
         for slot in candidate_slots(problem, meeting):
-            for room in candidate_rooms(problem, meeting):
-                var = model.new_bool_var(f"z{m}_{slot.id}_{room.id}")
-                z[m, slot.id, room.id] = var
+            if not rooms:
+                continue
+            if exact_rooms:
+                for room in rooms:
+                    var = model.new_bool_var(f"z{m}_{slot.id}_{room.id}")
+                    z[m, slot.id, room.id] = var
+                    literals.append(var)
+                    by_meeting_slot[m, slot.id].append(var)
+                    if hint_slot == slot.id and hint_room == room.id:
+                        model.add_hint(var, True)
+                x[m, slot.id] = sum(by_meeting_slot[m, slot.id])
+            else:
+                var = model.new_bool_var(f"x{m}_{slot.id}")
+                x[m, slot.id] = var
                 literals.append(var)
                 by_meeting_slot[m, slot.id].append(var)
-                if meeting.hint_slot == slot.id and meeting.hint_room == room.id:
+                if hint_slot == slot.id:
                     model.add_hint(var, True)
         model.add_exactly_one(literals)
 
     assumptions: dict[int, tuple[str, int]] = {}
     guards: dict[tuple[str, int], Any] = {}
 
-    def at_most_one(resource: tuple[str, int], literals: list[Any]) -> None:
-        if len(literals) < 2:
+    def at_most(resource: tuple[str, int], literals: list[Any], bound: int = 1) -> None:
+        if len(literals) <= bound:
             return
         if not with_assumptions:
-            model.add_at_most_one(literals)
+            if bound == 1:
+                model.add_at_most_one(literals)
+            else:
+                model.add(sum(literals) <= bound)
             return
         guard = guards.get(resource)
         if guard is None:
             guard = guards[resource] = model.new_bool_var(f"a_{resource[0]}_{resource[1]}")
             assumptions[guard.index] = resource
-        model.add(sum(literals) <= 1).only_enforce_if(guard)
+        model.add(sum(literals) <= bound).only_enforce_if(guard)
 
-    # One meeting at a time per room, teacher, group and section, in each week parity.
-    by_room_slot: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
-    for (m, s, r), var in z.items():
-        for parity in problem.meetings[m].parities:
-            by_room_slot[r, s, parity].append(var)
-    for (r, _s, _p), literals in by_room_slot.items():
-        at_most_one(("room", r), literals)
+    room_sets = sorted(set(rooms_of), key=lambda c: (len(c), sorted(c)))
+    if exact_rooms:
+        by_room_slot: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
+        for (m, s, r), var in z.items():
+            for parity in problem.meetings[m].parities:
+                by_room_slot[r, s, parity].append(var)
+        for (r, _s, _p), literals in by_room_slot.items():
+            at_most(("room", r), literals)
+    else:
+        for index, room_set in enumerate(room_sets):
+            members = [m for m, own in enumerate(rooms_of) if own and own <= room_set]
+            for slot in problem.slots:
+                for parity in (0, 1):
+                    literals = [x[m, slot.id] for m in members
+                                if parity in problem.meetings[m].parities and (m, slot.id) in x]
+                    at_most(("rooms", index), literals, len(room_set))
 
-    members: dict[tuple[str, int], list[int]] = defaultdict(list)
+    # One meeting at a time per teacher, group and section, in each week parity.
+    members_of: dict[tuple[str, int], list[int]] = defaultdict(list)
     for m, meeting in enumerate(problem.meetings):
         for resource in _resources(meeting):
-            members[resource].append(m)
+            members_of[resource].append(m)
     occupied: dict[tuple[str, int], dict[int, Any]] = {}
-    for resource, meetings in members.items():
+    for resource, meetings in members_of.items():
         per_slot: dict[tuple[int, int], list[Any]] = defaultdict(list)
         in_slot: dict[int, list[Any]] = defaultdict(list)
         for m in meetings:
@@ -353,7 +399,7 @@ def _build(problem: TimetableProblem, *, with_assumptions: bool = False) -> _Mod
                 for parity in problem.meetings[m].parities:
                     per_slot[slot.id, parity].extend(literals)
         for literals in per_slot.values():
-            at_most_one(resource, literals)
+            at_most(resource, literals)
         if resource[0] in ("group", "teacher") and not with_assumptions:
             occupied[resource] = {}
             for slot_id, literals in in_slot.items():
@@ -363,19 +409,17 @@ def _build(problem: TimetableProblem, *, with_assumptions: bool = False) -> _Mod
                     occupied[resource][slot_id] = o
 
     penalties: dict[str, list[tuple[int, Any]]] = defaultdict(list)
-    if with_assumptions:
-        return _Model(model, z, penalties, assumptions)
-    _soft(problem, model, by_meeting_slot, occupied, penalties)
-    model.minimize(sum(w * v for items in penalties.values() for w, v in items))
-    return _Model(model, z, penalties, assumptions)
+    if not with_assumptions:
+        _soft(problem, model, x, occupied, penalties)
+        model.minimize(sum(w * v for items in penalties.values() for w, v in items))
+    return _Model(model, x, z, penalties, assumptions, room_sets)
 
 
-def _soft(problem: TimetableProblem, model: Any, by_meeting_slot: dict[tuple[int, int], list[Any]],
+def _soft(problem: TimetableProblem, model: Any, x: dict[tuple[int, int], Any],
           occupied: dict[tuple[str, int], dict[int, Any]],
           penalties: dict[str, list[tuple[int, Any]]]) -> None:
     """The weighted soft constraints, as penalty terms."""
     weights = problem.weights
-    x = {key: sum(lits) for key, lits in by_meeting_slot.items()}  # meeting m in slot s
     days: dict[int, list[Slot]] = defaultdict(list)
     for slot in sorted(problem.slots, key=lambda s: (s.day, s.pair)):
         days[slot.day].append(slot)
@@ -457,9 +501,65 @@ def _workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
+def _solver(time_limit: float, seed: int, workers: int | None = None) -> Any:
+    from ortools.sat.python import cp_model
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, float(time_limit))
+    solver.parameters.random_seed = int(seed)
+    solver.parameters.num_workers = workers or _workers()
+    return solver
+
+
+def assign_rooms(problem: TimetableProblem, slots: Sequence[int], *, seed: int = 0,
+                 time_limit: float = 10.0) -> list[int] | None:
+    """Rooms for meetings whose slots are chosen: per slot, every meeting a room that fits it,
+    a room once per week parity, as many meetings as possible in their hinted room. None when
+    some slot's meetings cannot all be seated."""
+    from ortools.sat.python import cp_model
+
+    rooms: list[int] = [-1] * len(problem.meetings)
+    by_slot: dict[int, list[int]] = defaultdict(list)
+    for m, slot in enumerate(slots):
+        by_slot[slot].append(m)
+    for members in by_slot.values():
+        model = cp_model.CpModel()
+        y: dict[tuple[int, int], Any] = {}
+        per_room: dict[tuple[int, int], list[Any]] = defaultdict(list)
+        kept = []
+        for m in members:
+            meeting = problem.meetings[m]
+            literals = []
+            for room in candidate_rooms(problem, meeting):
+                var = model.new_bool_var("")
+                y[m, room.id] = var
+                literals.append(var)
+                for parity in meeting.parities:
+                    per_room[room.id, parity].append(var)
+                if room.id == meeting.hint_room:
+                    kept.append(var)
+            if not literals:
+                return None
+            model.add_exactly_one(literals)
+        for literals in per_room.values():
+            if len(literals) > 1:
+                model.add_at_most_one(literals)
+        if kept:
+            model.maximize(sum(kept))
+        solver = _solver(time_limit, seed, workers=1)
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        for (m, room_id), var in y.items():
+            if solver.boolean_value(var):
+                rooms[m] = room_id
+    return rooms
+
+
 def solve(problem: TimetableProblem, *, time_limit: float = 30.0, seed: int = 0,
           kind_labels: dict[str, str] | None = None) -> TimetableResult:
     """Place every meeting, or say why not. Never returns a placement breaking a hard rule."""
+    from ortools.sat.python import cp_model
+
     started = time.monotonic()
     if not problem.meetings:
         return TimetableResult(OPTIMAL, [], objective=0, message=_("There is nothing to place."))
@@ -469,16 +569,28 @@ def solve(problem: TimetableProblem, *, time_limit: float = 30.0, seed: int = 0,
                                message=_("No timetable satisfies the hard constraints."),
                                wall_time=time.monotonic() - started)
 
-    from ortools.sat.python import cp_model
+    def left() -> float:
+        return max(1.0, float(time_limit) - (time.monotonic() - started))
 
     built = _build(problem)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.1, float(time_limit))
-    solver.parameters.random_seed = int(seed)
-    solver.parameters.num_workers = _workers()
+    solver = _solver(time_limit, seed)
     code = solver.solve(built.model)
+    placements: list[tuple[int, int]] | None = None
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        placements = _placements(problem, built, solver)
+        slots = _chosen_slots(problem, built, solver)
+        rooms = assign_rooms(problem, slots, seed=seed, time_limit=left())
+        if rooms is not None:
+            placements = list(zip(slots, rooms, strict=True))
+        else:  # rooms that are not nested: solve with the rooms as variables
+            hints = [(s, problem.meetings[m].hint_room or -1) for m, s in enumerate(slots)]
+            built = _build(problem, exact_rooms=True, hints=hints)
+            solver = _solver(left(), seed)
+            code = solver.solve(built.model)
+            if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                placements = [next((s, r) for (mm, s, r), var in built.z.items()
+                                   if mm == m and solver.boolean_value(var))
+                              for m in range(len(problem.meetings))]
+    if placements is not None:
         errors = check(problem, placements)
         if errors:  # never expected: the model encodes every rule that check() tests
             raise AssertionError("; ".join(errors))
@@ -489,8 +601,7 @@ def solve(problem: TimetableProblem, *, time_limit: float = 30.0, seed: int = 0,
             objective=int(solver.objective_value), penalties=penalties,
             wall_time=time.monotonic() - started)
     if code == cp_model.INFEASIBLE:
-        remaining = max(1.0, float(time_limit) - (time.monotonic() - started))
-        culprits = explain(problem, time_limit=remaining, seed=seed)
+        culprits = explain(problem, time_limit=left(), seed=seed)
         return TimetableResult(INFEASIBLE, [], problems=culprits,
                                message=_("No timetable satisfies the hard constraints."),
                                wall_time=time.monotonic() - started)
@@ -501,11 +612,11 @@ def solve(problem: TimetableProblem, *, time_limit: float = 30.0, seed: int = 0,
         wall_time=time.monotonic() - started)
 
 
-def _placements(problem: TimetableProblem, built: _Model, solver: Any) -> list[tuple[int, int]]:
-    chosen: dict[int, tuple[int, int]] = {}
-    for (m, s, r), var in built.z.items():
+def _chosen_slots(problem: TimetableProblem, built: _Model, solver: Any) -> list[int]:
+    chosen: dict[int, int] = {}
+    for (m, s), var in built.x.items():
         if solver.boolean_value(var):
-            chosen[m] = (s, r)
+            chosen[m] = s
     return [chosen[m] for m in range(len(problem.meetings))]
 
 
@@ -517,17 +628,21 @@ def explain(problem: TimetableProblem, *, time_limit: float = 10.0, seed: int = 
     built = _build(problem, with_assumptions=True)
     model = built.model
     model.add_assumptions([model.get_bool_var_from_proto_index(i) for i in built.assumptions])
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.5, float(time_limit))
-    solver.parameters.random_seed = int(seed)
-    solver.parameters.num_workers = 1
+    solver = _solver(time_limit, seed, workers=1)
     code = solver.solve(model)
     named = sorted({built.assumptions[i] for i in solver.sufficient_assumptions_for_infeasibility()
                     if i in built.assumptions}) if code == cp_model.INFEASIBLE else []
     if not named:
         return [_("The classes cannot all be fitted into the grid together; no single teacher, "
                   "group or room could be named. Add rooms or slots, or lift unavailability.")]
-    who = ", ".join(_resource_name(problem, kind, key) for kind, key in named)
+    codes = {r.id: r.code for r in problem.rooms}
+    names = []
+    for kind, key in named:
+        if kind == "rooms":
+            names.append(_("rooms %(codes)s") % {
+                "codes": ", ".join(sorted(codes[r] for r in built.room_sets[key]))})
+        else:
+            names.append(_resource_name(problem, kind, key))
     return [_("These cannot all be kept to one place at a time with the rooms and slots "
               "available: %(who)s. Move classes, add rooms or slots, or lift unavailability.")
-            % {"who": who}]
+            % {"who": ", ".join(names)}]

@@ -235,3 +235,25 @@ def test_check_finds_every_kind_of_clash():
     assert "does not fit room R2" in text
     assert "clash: teacher T" in text and "clash: group G" in text
     assert "unavailable" in text
+
+
+def test_rooms_that_are_not_nested_fall_back_to_exact_rooms():
+    """Two classes need a projector (rooms A, B), two need 80 seats (rooms B, C): every set of
+    rooms a class may use passes the counting rule in one slot, yet three rooms cannot seat four
+    classes. Room assignment says so, and the solver seats them in two slots."""
+    rooms = [timetable.RoomInfo(1, "A", "lecture", 60, frozenset({"projector"})),
+             timetable.RoomInfo(2, "B", "lecture", 100, frozenset({"projector"})),
+             timetable.RoomInfo(3, "C", "lecture", 100)]
+    meetings = [timetable.Meeting(i, f"S{i}", 50, "lecture", teacher_id=i,
+                                  features=frozenset({"projector"}), hint_slot=1)
+                for i in (1, 2)]
+    meetings += [timetable.Meeting(i, f"S{i}", 80, "lecture", teacher_id=i, hint_slot=1)
+                 for i in (3, 4)]
+    one = timetable.TimetableProblem([timetable.Slot(1, 1, 1)], rooms, meetings)
+    assert timetable.assign_rooms(one, [1, 1, 1, 1]) is None
+    result = timetable.solve(one, time_limit=5)
+    assert result.status == timetable.INFEASIBLE and result.problems
+    two = timetable.TimetableProblem([timetable.Slot(1, 1, 1), timetable.Slot(2, 1, 2)], rooms,
+                                     meetings)
+    result = timetable.solve(two, time_limit=5)
+    assert result.solved and timetable.check(two, result.placements) == []

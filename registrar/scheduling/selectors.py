@@ -349,6 +349,27 @@ def room_conflicts(room: Room, day: dt.date, starts_at: dt.time, ends_at: dt.tim
     return out
 
 
+def booking_clashes(period: AcademicPeriod) -> list[str]:
+    """Active bookings in the term's teaching dates that a class of its timetable now overlaps
+    (the timetable was generated or changed after the booking was made)."""
+    found = []
+    end = teaching_end(period)
+    bookings = (RoomBooking.objects.filter(cancelled_at__isnull=True, date__gte=period.starts_on,
+                                           date__lte=end).select_related("room"))
+    for booking in bookings:
+        for meeting in meetings_on(booking.room, booking.date):
+            if meeting.period_id != period.pk:
+                continue
+            slot = meeting.slot
+            if slot.starts_at < booking.ends_at and booking.starts_at < slot.ends_at:
+                found.append(_("%(room)s on %(date)s: the booking “%(purpose)s” and class "
+                               "%(section)s %(kind)s") % {
+                    "room": booking.room.code, "date": f"{booking.date:%d.%m.%Y}",
+                    "purpose": booking.purpose, "section": meeting.section.code,
+                    "kind": meeting.get_kind_display()})
+    return found
+
+
 def free_rooms(day: dt.date, starts_at: dt.time, ends_at: dt.time, *, seats: int = 0,
                kind: str = "") -> list[Room]:
     """Rooms in use with at least `seats` seats (of the kind) and nothing on at that time."""

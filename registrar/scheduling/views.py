@@ -197,6 +197,7 @@ def term(request: HttpRequest, period_id: int) -> HttpResponse:
         "runs": runs,
         "meetings": ClassMeeting.objects.filter(period=period).count(),
         "clashes": selectors.period_clashes(period) if can_manage else [],
+        "booking_clashes": selectors.booking_clashes(period) if can_manage else [],
         "groups": selectors.groups_for(request.user, period),
         "teachers": selectors.teachers_for(request.user, period),
         "rooms": selectors.rooms(active_only=True),

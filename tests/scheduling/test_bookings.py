@@ -136,3 +136,14 @@ def test_free_rooms_leave_out_what_is_taken(world, meetings):
     assert free == {"S-203"}
     free = {r.code for r in selectors.free_rooms(wednesday, T(12, 0), T(13, 0), seats=26)}
     assert free == {"L-101", "L-102", "S-201", "S-202", "LAB-1"}
+
+
+def test_a_class_placed_over_an_earlier_booking_is_listed(world):
+    booking = book(world, "S-201", dt.date(2026, 9, 16), T(10, 0), T(11, 0), purpose="Exam retake")
+    assert selectors.booking_clashes(world.autumn) == []
+    ClassMeeting.objects.create(section=world.sections["ENG-1"], kind="practice",
+                                slot=slot(world, 3, 2), room=world.rooms["S-201"])
+    clashes = selectors.booking_clashes(world.autumn)
+    assert len(clashes) == 1 and "Exam retake" in clashes[0] and "ENG-1" in clashes[0]
+    services.cancel_booking(booking, by=world.registrar)
+    assert selectors.booking_clashes(world.autumn) == []

@@ -54,6 +54,8 @@ class Arrays:
     n_days: int
     es_ptr: np.ndarray
     es_idx: np.ndarray
+    se_ptr: np.ndarray
+    se_idx: np.ndarray
     lim_days: np.ndarray
     lim_k: np.ndarray
     room_mode: int
@@ -198,9 +200,11 @@ def compile_problem(problem: ExamProblem) -> Arrays:
             for e in exams:
                 per_exam[e].append(s)
         es_ptr, es_idx = _csr(E, per_exam)
+        se_ptr, se_idx = _csr(len(lim_sets), lim_sets)
         S = max(S, len(lim_sets))
     else:
         es_ptr, es_idx = np.zeros(E + 1, dtype=I64), np.zeros(0, dtype=I64)
+        se_ptr, se_idx = np.zeros(1, dtype=I64), np.zeros(0, dtype=I64)
 
     R = len(problem.rooms)
     size = np.array([x.size for x in problem.exams], dtype=I64)
@@ -235,7 +239,8 @@ def compile_problem(problem: ExamProblem) -> Arrays:
         E=E, P=P, S=S, R=R, size=size, adj_ptr=adj_ptr, adj_idx=adj_idx, adj_w=adj_w, pc=pc,
         ep=ep, allowed=allowed, grp=grp, grp_ptr=grp_ptr, grp_idx=grp_idx, aft_ptr=aft_ptr,
         aft_idx=aft_idx, aft_sign=aft_sign, day=day, n_days=n_days, es_ptr=es_ptr,
-        es_idx=es_idx, lim_days=np.array([d for d, _ in lims], dtype=I64),
+        es_idx=es_idx, se_ptr=se_ptr, se_idx=se_idx,
+        lim_days=np.array([d for d, _ in lims], dtype=I64),
         lim_k=np.array([k for _, k in lims], dtype=I64), room_mode=room_mode, totcap=totcap,
         cap=cap, rpen=rpen, excl=excl, dcls=dcls, n_dcls=max(1, len(durations)),
         nmd_w=problem.non_mixed_durations, student_sets=sets,

@@ -17,7 +17,6 @@ used (geometric cooling from T0 to T1 over the time limit) and keeps the best ti
 from __future__ import annotations
 
 import math
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -27,9 +26,9 @@ from numba import njit
 from .arrays import Arrays
 from .kernels import BIG, best_room, room_cost_add, room_cost_remove, window_ok
 
-T0_FACTOR = float(os.environ.get("EXAM_SOLVER_T0F", "3.0"))
+T0_FACTOR = 3.0
 """The start temperature, as a multiple of the mean worsening of a random move."""
-T1 = float(os.environ.get("EXAM_SOLVER_T1", "0.5"))
+T1 = 0.5
 """The final temperature (costs are integers: a worsening by 1 is then accepted 13 % of the
 time, by 3 under 0.3 %)."""
 MOVES_PER_EXAM_PERIOD = 100_000

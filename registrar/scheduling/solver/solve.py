@@ -11,6 +11,7 @@ from .construct import cpsat_periods, dsatur, seat_rooms
 from .evaluate import COST_KEYS, evaluate
 from .improve import anneal, full_cost, make_state
 from .problem import ExamProblem, ExamSolution
+from .repair import repair
 
 
 def split_rooms(problem: ExamProblem, period: list[int]) -> list[list[tuple[int, int]]]:
@@ -128,6 +129,11 @@ def solve_exams(problem: ExamProblem, *, time_limit: float, seed: int = 0) -> Ex
     stats["greedy_unplaced"] = float(unplaced)
     stats["greedy_s"] = time.monotonic() - started
     if unplaced:
+        per, room, unplaced = repair(a, per, room, seed=seed,
+                                     seconds=0.3 * (deadline - time.monotonic()))
+        stats["repair_unplaced"] = float(unplaced)
+        stats["repair_s"] = time.monotonic() - started
+    if unplaced:
         budget = max(1.0, 0.6 * (deadline - time.monotonic()))
         status, per_cp = cpsat_periods(a, time_limit=budget, seed=seed, hint=per)
         stats["cpsat_s"] = time.monotonic() - started
@@ -140,6 +146,13 @@ def solve_exams(problem: ExamProblem, *, time_limit: float, seed: int = 0) -> Ex
             room, unseated = seat_rooms(a, per, seed=seed,
                                         time_limit=max(1.0, 0.1 * (deadline - time.monotonic())))
             if unseated:
+                for e in unseated:
+                    group = a.grp == a.grp[e]
+                    per[group] = -1
+                    room[group] = -1
+                per, room, left = repair(a, per, room, seed=seed,
+                                         seconds=0.5 * (deadline - time.monotonic()))
+            if unseated and left:
                 return _solution(problem, a, per, room, "unknown", started,
                                  [f"{len(unseated)} exams could not be seated"], stats)
     st = make_state(a, per, room)

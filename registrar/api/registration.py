@@ -12,6 +12,17 @@ from registrar.people.roles import scope_of
 from registrar.registration import services
 from registrar.registration.models import ACTIVE_STATES, Registration, Section
 
+from .common import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Id,
+    OptionalQueryId,
+    PathId,
+    Problem,
+    QueryId,
+    Refusal,
+)
+
 router = Router(tags=["registration"])
 
 
@@ -39,22 +50,12 @@ class RegistrationOut(Schema):
 
 
 class RegisterIn(Schema):
-    section_id: int
-    student_id: int | None = None
+    section_id: Id
+    student_id: Id | None = None
 
 
 class SwapIn(Schema):
-    section_id: int
-
-
-class Problem(Schema):
-    field: str
-    message: str
-
-
-class Refusal(Schema):
-    detail: str
-    problems: list[Problem]
+    section_id: Id
 
 
 def _section_out(s: Section) -> SectionOut:
@@ -91,8 +92,9 @@ def _student_for(request: HttpRequest, student_id: int | None) -> Student:
     return student
 
 
-@router.get("/sections", response=list[SectionOut])
-def list_sections(request: HttpRequest, period_id: int, discipline_id: int | None = None):
+@router.get("/sections", response={200: list[SectionOut], **READ_ERRORS})
+def list_sections(request: HttpRequest, period_id: QueryId,
+                  discipline_id: OptionalQueryId = None):
     sections = Section.objects.filter(period_id=period_id).select_related("discipline",
                                                                           "teacher")
     if discipline_id is not None:
@@ -100,8 +102,9 @@ def list_sections(request: HttpRequest, period_id: int, discipline_id: int | Non
     return [_section_out(s) for s in sections.order_by("discipline__code", "code")[:500]]
 
 
-@router.get("/registrations", response=list[RegistrationOut])
-def my_registrations(request: HttpRequest, period_id: int, student_id: int | None = None):
+@router.get("/registrations", response={200: list[RegistrationOut], **READ_ERRORS})
+def my_registrations(request: HttpRequest, period_id: QueryId,
+                     student_id: OptionalQueryId = None):
     student = _student_for(request, student_id)
     registrations = Registration.objects.filter(
         student=student, period_id=period_id, state__in=ACTIVE_STATES
@@ -109,8 +112,8 @@ def my_registrations(request: HttpRequest, period_id: int, student_id: int | Non
     return [_registration_out(r) for r in registrations]
 
 
-@router.post("/registrations", response={200: RegistrationOut, 201: RegistrationOut,
-                                         409: Refusal})
+@router.post("/registrations", response={**WRITE_ERRORS, 200: RegistrationOut,
+                                         201: RegistrationOut})
 def register(request: HttpRequest, payload: RegisterIn):
     student = _student_for(request, payload.student_id)
     section = get_object_or_404(Section.objects.select_related("period", "discipline"),
@@ -133,9 +136,9 @@ def _own_registration(request: HttpRequest, registration_id: int) -> Registratio
     return registration
 
 
-@router.delete("/registrations/{registration_id}", response={200: RegistrationOut,
-                                                             409: Refusal})
-def drop(request: HttpRequest, registration_id: int):
+@router.delete("/registrations/{registration_id}", response={**WRITE_ERRORS,
+                                                             200: RegistrationOut})
+def drop(request: HttpRequest, registration_id: PathId):
     registration = _own_registration(request, registration_id)
     try:
         registration = services.drop(registration, by=request.user)
@@ -144,9 +147,9 @@ def drop(request: HttpRequest, registration_id: int):
     return Status(200, _registration_out(registration))
 
 
-@router.post("/registrations/{registration_id}/swap", response={200: RegistrationOut,
-                                                                409: Refusal})
-def swap(request: HttpRequest, registration_id: int, payload: SwapIn):
+@router.post("/registrations/{registration_id}/swap", response={**WRITE_ERRORS,
+                                                                200: RegistrationOut})
+def swap(request: HttpRequest, registration_id: PathId, payload: SwapIn):
     registration = _own_registration(request, registration_id)
     section = get_object_or_404(Section.objects.select_related("period"), pk=payload.section_id)
     try:

@@ -32,10 +32,14 @@ demo: install system-deps
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo --students $(STUDENTS) --if-empty
 	@echo "Sign in at http://$(HOST):$(PORT)/ — users and passwords are printed above."
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(MAKE) --no-print-directory serve
 
+# The web server and, beside it, the worker that runs long exports. Both are in the
+# terminal's process group, so Ctrl-C stops both; the worker is also stopped when the
+# server exits on its own.
 serve: install
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py run_exports & worker=$$!; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT); kill $$worker 2>/dev/null
 
 test: install system-deps
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)

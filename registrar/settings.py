@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "registrar.accounts",
     "registrar.reports",
     "registrar.scheduling",
+    "registrar.operations",
     "registrar.portal",
     "registrar.demo",
 ]

@@ -166,6 +166,8 @@ def test_period_constraints_and_one_room_per_exam():
     assert all(len(r) == 1 for r in sol.rooms)
     breakdown, violations = evaluate(problem, sol.period, sol.rooms)
     assert violations == [] and breakdown["total"] == sol.cost
+    # The search's incremental cost is exact.
+    assert sol.stats["search_cost"] == sol.cost
 
 
 @pytest.mark.skipif(not TORONTO.exists(), reason="benchmark data not available")
@@ -185,6 +187,7 @@ def test_toronto_cost_equals_the_independent_evaluator(tmp_path):
                                        path, 18)
     assert check.feasible
     assert check.cost == pytest.approx(sol.cost_per_student, abs=1e-9)
+    assert sol.stats["search_cost"] == sol.cost
     assert check.cost < 14  # a DSatur start is about 13; the search lowers it
 
 
@@ -211,3 +214,4 @@ def test_random_instances_have_no_clash(problem: ExamProblem, seed: int):
     assert clashes(problem, sol.period) == 0
     breakdown, violations = evaluate(problem, sol.period, sol.rooms)
     assert violations == [] and breakdown["total"] == sol.cost
+    assert sol.stats.get("search_cost", sol.cost) == sol.cost

@@ -46,6 +46,14 @@ def _dsatur(
         if grp[e] != e:
             done[e] = 1
     tmp_rooms = np.zeros(E, dtype=np.int64)
+    # gnb[g, p]: placed neighbours of group g's members in p; gblocked[g]: periods closed to g.
+    gnb = np.zeros((E, P), dtype=np.int32)
+    gblocked = np.zeros(E, dtype=np.int64)
+    for g in range(E):
+        if grp[g] == g:
+            for p in range(P):
+                if allowed[g, p] == 0:
+                    gblocked[g] += 1
     unplaced = 0
     while True:
         # The group with the fewest periods left.
@@ -54,15 +62,7 @@ def _dsatur(
         for g in range(E):
             if done[g]:
                 continue
-            blocked = 0
-            for p in range(P):
-                if allowed[g, p] == 0:
-                    blocked += 1
-                    continue
-                for k in range(grp_ptr[g], grp_ptr[g + 1]):
-                    if nb[grp_idx[k], p] > 0:
-                        blocked += 1
-                        break
+            blocked = gblocked[g]
             if (blocked > best_blocked
                     or (blocked == best_blocked and deg[g] > deg[g_best])
                     or (blocked == best_blocked and deg[g] == deg[g_best]
@@ -164,7 +164,12 @@ def _dsatur(
                 for kk in range(es_ptr[m], es_ptr[m + 1]):
                     dc[es_idx[kk], day[p]] += 1
             for kk in range(adj_ptr[m], adj_ptr[m + 1]):
-                nb[adj_idx[kk], p] += 1
+                y = adj_idx[kk]
+                nb[y, p] += 1
+                gy = grp[y]
+                gnb[gy, p] += 1
+                if gnb[gy, p] == 1 and allowed[gy, p] != 0:
+                    gblocked[gy] += 1
     return unplaced
 
 

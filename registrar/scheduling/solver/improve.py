@@ -31,6 +31,8 @@ T0_FACTOR = 3.0
 T1 = 0.5
 """The final temperature (costs are integers: a worsening by 1 is then accepted 13 % of the
 time, by 3 under 0.3 %)."""
+P_SWAP = 0.02
+"""Share of the moves that swap the contents of two periods (the rest are Kempe chains)."""
 MOVES_PER_EXAM_PERIOD = 100_000
 """Move budget per exam and period: it ends the search on small problems before the time."""
 
@@ -47,6 +49,12 @@ class State:
     rexc: np.ndarray
     dcnt: np.ndarray
     dc: np.ndarray
+    W: np.ndarray
+    """W[i, k]: common students of the exams in period i and those in period k."""
+    EPS: np.ndarray
+    """EPS[i, j]: sum of ep[x, j] over the exams x in period i."""
+    NA: np.ndarray
+    """NA[i, j]: exams in period i not allowed in period j."""
     stats: dict[str, float] = field(default_factory=dict)
 
 
@@ -76,8 +84,62 @@ def make_state(a: Arrays, per: np.ndarray, room: np.ndarray | None = None) -> St
         if n_lim_students:
             for k in range(a.es_ptr[e], a.es_ptr[e + 1]):
                 dc[a.es_idx[k], a.day[p]] += 1
+    W = np.zeros((P, P), dtype=np.int64)
+    EPS = np.zeros((P, P), dtype=np.int64)
+    NA = np.zeros((P, P), dtype=np.int64)
+    if (per >= 0).all():
+        _period_tables(per, a.adj_ptr, a.adj_idx, a.adj_w, a.ep, a.allowed, W, EPS, NA)
     return State(per=per, room=rm, load=load, rload=rload, rcnt=rcnt, rexc=rexc, dcnt=dcnt,
-                 dc=dc)
+                 dc=dc, W=W, EPS=EPS, NA=NA)
+
+
+@njit(cache=True)
+def _period_tables(per, adj_ptr, adj_idx, adj_w, ep, allowed, W, EPS, NA):
+    E = per.shape[0]
+    P = W.shape[0]
+    for x in range(E):
+        px = per[x]
+        for k in range(adj_ptr[x], adj_ptr[x + 1]):
+            W[px, per[adj_idx[k]]] += adj_w[k]
+        for j in range(P):
+            EPS[px, j] += ep[x, j]
+            if allowed[x, j] == 0:
+                NA[px, j] += 1
+
+
+@njit(cache=True)
+def _tables_move(x, o, nx, stamp, tag, per, adj_ptr, adj_idx, adj_w, ep, allowed, W, EPS, NA):
+    """Exam x moves from o to nx as part of the chain stamped `tag` (per not yet updated)."""
+    for k in range(adj_ptr[x], adj_ptr[x + 1]):
+        y = adj_idx[k]
+        if stamp[y] != tag:
+            w = adj_w[k]
+            py = per[y]
+            W[o, py] -= w
+            W[py, o] -= w
+            W[nx, py] += w
+            W[py, nx] += w
+    P = W.shape[0]
+    for j in range(P):
+        EPS[o, j] -= ep[x, j]
+        EPS[nx, j] += ep[x, j]
+        if allowed[x, j] == 0:
+            NA[o, j] -= 1
+            NA[nx, j] += 1
+
+
+@njit(cache=True)
+def _swap_rows_cols(M, i, j, cols):
+    P = M.shape[0]
+    for k in range(M.shape[1]):
+        t = M[i, k]
+        M[i, k] = M[j, k]
+        M[j, k] = t
+    if cols:
+        for k in range(P):
+            t = M[k, i]
+            M[k, i] = M[k, j]
+            M[k, j] = t
 
 
 @njit(cache=True)
@@ -198,10 +260,11 @@ def sa_batch(
     aft_ptr, aft_idx, aft_sign, day, n_days, es_ptr, es_idx, lim_days, lim_k,
     room_mode, totcap, cap, rpen, excl, dcls, nmd_w,
     stamp, tagbox, chain, order, oldroom, maxchain, p_room_move, counters,
+    W, EPS, NA, aft_a, aft_b, p_swap,
 ):
     """`iters` annealing steps with the temperature going geometrically from t0 to t1.
     Returns (current cost, best cost); the best timetable is kept in best_per / best_room_arr.
-    counters: [moves tried, feasible, accepted, improved best, chain exams]."""
+    counters: [moves tried, feasible, accepted, improved best, chain exams, period swaps]."""
     if reseed:
         np.random.seed(seed)
     E = per.shape[0]
@@ -248,6 +311,70 @@ def sa_batch(
                                  dcnt, nmd_w)
                 room_cost_add(x, px, r_old, size, rpen, excl, dcls, rload, rcnt, rexc,
                               dcnt, nmd_w)
+            continue
+
+        if p_swap > 0 and np.random.random() < p_swap:
+            # Swap the whole contents of two periods.
+            i = np.random.randint(P)
+            j = np.random.randint(P - 1)
+            if j >= i:
+                j += 1
+            if NA[i, j] != 0 or NA[j, i] != 0:
+                continue
+            if has_lim and day[i] != day[j]:
+                continue
+            good = True
+            for k in range(aft_a.shape[0]):
+                pa = per[aft_a[k]]
+                pb = per[aft_b[k]]
+                pa = j if pa == i else (i if pa == j else pa)
+                pb = j if pb == i else (i if pb == j else pb)
+                if pa <= pb:
+                    good = False
+                    break
+            if not good:
+                continue
+            counters[1] += 1
+            d = EPS[i, j] - EPS[i, i] + EPS[j, i] - EPS[j, j]
+            for k in range(P):
+                if k != i and k != j:
+                    d += (W[i, k] - W[j, k]) * (pc[j, k] - pc[i, k])
+            if d <= 0 or np.random.random() < math.exp(-d / temp):
+                for x in range(E):
+                    if per[x] == i:
+                        per[x] = j
+                    elif per[x] == j:
+                        per[x] = i
+                _swap_rows_cols(W, i, j, True)
+                _swap_rows_cols(EPS, i, j, False)
+                _swap_rows_cols(NA, i, j, False)
+                t_ = load[i]
+                load[i] = load[j]
+                load[j] = t_
+                if room_mode == 2:
+                    for r in range(R):
+                        t_ = rload[i, r]
+                        rload[i, r] = rload[j, r]
+                        rload[j, r] = t_
+                        t_ = rcnt[i, r]
+                        rcnt[i, r] = rcnt[j, r]
+                        rcnt[j, r] = t_
+                        t_ = rexc[i, r]
+                        rexc[i, r] = rexc[j, r]
+                        rexc[j, r] = t_
+                        for c in range(dcnt.shape[2]):
+                            t_ = dcnt[i, r, c]
+                            dcnt[i, r, c] = dcnt[j, r, c]
+                            dcnt[j, r, c] = t_
+                cur += d
+                counters[2] += 1
+                counters[5] += 1
+                if cur < best:
+                    best = cur
+                    counters[3] += 1
+                    best_per[:] = per
+                    if room_mode == 2:
+                        best_room_arr[:] = room
             continue
 
         e = np.random.randint(E)
@@ -344,6 +471,11 @@ def sa_batch(
         if delta <= 0 or np.random.random() < math.exp(-delta / temp):
             for i in range(n):
                 x = chain[i]
+                o = per[x]
+                _tables_move(x, o, q if o == p else p, stamp, tag, per, adj_ptr, adj_idx,
+                             adj_w, ep, allowed, W, EPS, NA)
+            for i in range(n):
+                x = chain[i]
                 per[x] = q if per[x] == p else p
             load[q] += move_in - move_out
             load[p] += move_out - move_in
@@ -394,9 +526,14 @@ class Annealer:
         self.chain = np.zeros(a.E, dtype=np.int64)
         self.order = np.zeros(a.E, dtype=np.int64)
         self.oldroom = np.zeros(a.E, dtype=np.int64)
-        self.counters = np.zeros(5, dtype=np.int64)
+        self.counters = np.zeros(6, dtype=np.int64)
         self.seeded = False
         self.p_room_move = 0.1 if a.room_mode == 2 and a.R > 1 else 0.0
+        self.p_swap = P_SWAP if a.P > 2 else 0.0
+        pairs = [(e, int(a.aft_idx[k])) for e in range(a.E)
+                 for k in range(a.aft_ptr[e], a.aft_ptr[e + 1]) if a.aft_sign[k] > 0]
+        self.aft_a = np.array([x for x, _ in pairs], dtype=np.int64)
+        self.aft_b = np.array([y for _, y in pairs], dtype=np.int64)
 
     def run(self, iters: int, t0: float, t1: float) -> None:
         a, st = self.a, self.st
@@ -408,7 +545,8 @@ class Annealer:
             a.grp_idx, a.aft_ptr, a.aft_idx, a.aft_sign, a.day, a.n_days, a.es_ptr, a.es_idx,
             a.lim_days, a.lim_k, a.room_mode, a.totcap, a.cap, a.rpen, a.excl, a.dcls, a.nmd_w,
             self.stamp, self.tagbox, self.chain, self.order, self.oldroom, a.E,
-            self.p_room_move, self.counters,
+            self.p_room_move, self.counters, st.W, st.EPS, st.NA, self.aft_a, self.aft_b,
+            self.p_swap,
         )
         self.seeded = True
         self.cur, self.best = int(cur), int(best)
@@ -418,7 +556,8 @@ class Annealer:
         at a very high temperature (the state is restored afterwards)."""
         st = self.st
         saved = (st.per.copy(), st.room.copy(), st.load.copy(), st.rload.copy(),
-                 st.rcnt.copy(), st.rexc.copy(), st.dcnt.copy(), st.dc.copy())
+                 st.rcnt.copy(), st.rexc.copy(), st.dcnt.copy(), st.dc.copy(), st.W.copy(),
+                 st.EPS.copy(), st.NA.copy())
         cur0, best0 = self.cur, self.best
         bp, br = self.best_per.copy(), self.best_room.copy()
         ups: list[int] = []
@@ -428,7 +567,7 @@ class Annealer:
             if self.cur > before:
                 ups.append(self.cur - before)
         (st.per[:], st.room[:], st.load[:], st.rload[:], st.rcnt[:], st.rexc[:], st.dcnt[:],
-         st.dc[:]) = saved
+         st.dc[:], st.W[:], st.EPS[:], st.NA[:]) = saved
         self.cur, self.best = cur0, best0
         self.best_per[:], self.best_room[:] = bp, br
         return float(np.mean(ups)) if ups else 1.0
@@ -490,7 +629,7 @@ def anneal(a: Arrays, st: State, *, seconds: float, seed: int, max_moves: int | 
         moves=float(ann.counters[0]), feasible_moves=float(ann.counters[1]),
         accepted=float(ann.counters[2]), new_best=float(ann.counters[3]),
         chain_mean=float(ann.counters[4]) / max(1, int(ann.counters[0])), t0=t0, t1=t1,
-        typical_delta=typical, by_moves=float(by_moves),
+        typical_delta=typical, by_moves=float(by_moves), period_swaps=float(ann.counters[5]),
     )
     return ann
 

@@ -28,6 +28,7 @@ import importlib.metadata
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -313,8 +314,9 @@ def create_backup(out_dir: Path, *, connection: Any, media_root: Path | None = N
     db = Database.from_settings(connection.settings_dict)
     now = now or dt.datetime.now(dt.UTC)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stem = f"registrar-{Path(db.name).stem if db.vendor == 'sqlite' else db.name}-" \
-           f"{now.strftime('%Y%m%dT%H%M%SZ')}"
+    label = re.sub(r"[^A-Za-z0-9_.-]+", "-", Path(db.name).stem if db.vendor == "sqlite"
+                   else db.name).strip("-.") or "database"
+    stem = f"registrar-{label}-{now.strftime('%Y%m%dT%H%M%SZ')}"
     suffix = ".tar" if db.vendor == "postgresql" else ".tar.gz"
     archive = out_dir / f"{stem}{suffix}"
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".backup-") as work:

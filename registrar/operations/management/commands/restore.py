@@ -41,8 +41,10 @@ class Command(BaseCommand):
                 target = Database.from_settings(connections[DEFAULT_DB_ALIAS].settings_dict)
         except OperationsError as exc:
             raise CommandError(str(exc)) from None
-        # Our own connections may point at the target: close them before it is replaced.
-        connections.close_all()
+        # Our own connection may point at the target: close it before the target is replaced.
+        for connection in connections.all(initialized_only=True):
+            if Database.from_settings(connection.settings_dict) == target:
+                connection.close()
         try:
             report = restore_backup(Path(archive), target, force=force,
                                     media_root=Path(media_root or settings.MEDIA_ROOT))

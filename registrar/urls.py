@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("registrar.scholarships.urls")),
     path("", include("registrar.reports.urls")),
     path("", include("registrar.scheduling.urls")),
+    path("", include("registrar.audit.urls")),
     path("", include("registrar.portal.urls")),
     prefix_default_language=True,
 )

@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from registrar.audit.services import disclosed
 from registrar.contingent.selectors import students_visible_to
 from registrar.institution.models import Language
 from registrar.people.models import Student
@@ -138,6 +139,11 @@ def _filename(document: IssuedDocument, extension: str) -> str:
     return f"{document.kind}-{surname or document.student_id}-{document.code}.{extension}"
 
 
+def _detail(document: IssuedDocument) -> str:
+    """How the disclosure log names a document: its kind and code."""
+    return f"{document.get_kind_display()} {document.code}"
+
+
 def _attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -151,8 +157,9 @@ def download_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document = _visible_document(request, pk)
     if document.kind not in RECORD_KINDS:  # printed by graduation, on its own layout
         return redirect("graduation:download_pdf", pk=document.pk)
-    return _attachment(services.render_pdf(document), "application/pdf",
-                       _filename(document, "pdf"))
+    body = services.render_pdf(document)
+    disclosed(request.user, document.student, "pdf", request, detail=_detail(document))
+    return _attachment(body, "application/pdf", _filename(document, "pdf"))
 
 
 @login_required
@@ -161,7 +168,8 @@ def download_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     document = _visible_document(request, pk)
     if document.kind not in RECORD_KINDS:
         raise Http404
+    body = services.transcript_xlsx(document)
+    disclosed(request.user, document.student, "xlsx", request, detail=_detail(document))
     return _attachment(
-        services.transcript_xlsx(document),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         _filename(document, "xlsx"))

@@ -23,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from registrar.audit.services import disclosed
 from registrar.contingent import services as contingent
 from registrar.contingent.selectors import students_visible_to
 from registrar.documents.models import DocumentKind, IssuedDocument
@@ -399,7 +400,10 @@ def download_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     document: IssuedDocument = get_object_or_404(
         documents_visible_to(request.user).filter(kind__in=DIPLOMA_KINDS), pk=pk)
     surname = slugify(document.content.get("holder", {}).get("surname", ""))
-    response = HttpResponse(printing.render_pdf(document), content_type="application/pdf")
+    body = printing.render_pdf(document)
+    disclosed(request.user, document.student, "pdf", request,
+              detail=f"{document.get_kind_display()} {document.code}")
+    response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{document.kind}-{surname or document.student_id}-'
         f'{document.code}.pdf"')

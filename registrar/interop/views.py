@@ -20,6 +20,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from registrar.audit.services import disclosed
+
 from . import oneroster, selectors, transcripts_xml
 from .forms import ExportForm, ResultsUploadForm
 
@@ -107,7 +109,9 @@ def _document(request: HttpRequest, pk: int) -> Any:
     return document
 
 
-def _xml(document: Any, body: bytes, standard: str) -> HttpResponse:
+def _xml(request: HttpRequest, document: Any, body: bytes, standard: str) -> HttpResponse:
+    disclosed(request.user, document.student, standard, request,
+              detail=f"{document.get_kind_display()} {document.code}")
     surname = slugify(str((document.content.get("holder") or {}).get("surname", "")))
     return _attachment(body, "application/xml; charset=utf-8",
                        f"{document.kind}-{surname or document.student_id}-{document.code}"
@@ -122,7 +126,7 @@ def transcript_elmo(request: HttpRequest, pk: int) -> HttpResponse:
         body = transcripts_xml.elmo_xml(document)
     except transcripts_xml.XmlExportRefused:
         raise Http404 from None
-    return _xml(document, body, "elmo")
+    return _xml(request, document, body, "elmo")
 
 
 @login_required
@@ -133,4 +137,4 @@ def transcript_pesc(request: HttpRequest, pk: int) -> HttpResponse:
         body = transcripts_xml.pesc_xml(document)
     except transcripts_xml.XmlExportRefused:
         raise Http404 from None
-    return _xml(document, body, "pesc")
+    return _xml(request, document, body, "pesc")

@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from registrar.audit.selectors import events_for
+from registrar.audit.services import disclosed
 from registrar.contingent.models import OrderItem, StatusChange
 from registrar.contingent.personal_files import checklist
 from registrar.contingent.selectors import orders_visible_to, students_visible_to
@@ -91,6 +92,7 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "document_language": (request.LANGUAGE_CODE or "ru")[:2],
         **_card(student, request.user, request.LANGUAGE_CODE),
     }
+    disclosed(request.user, student, "card", request)  # not when it is the student's own
     return render(request, "portal/students/detail.html", context)
 
 

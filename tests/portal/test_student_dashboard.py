@@ -198,7 +198,7 @@ def _nav(html: str) -> str:
 
 def test_student_navigation_and_current_page(client, w):
     nav = _nav(_home(client, w.me_user, "en").content.decode())
-    for label in ("Home", "My plan", "Registration", "My grades", "My documents"):
+    for label in ("Home", "My plan", "Registration", "My grades", "My documents", "Timetable"):
         assert f">{label}</a>" in nav
     for label in ("Orders", "Students", "Archive", "Approvals", "Security", "Graduation"):
         assert f">{label}</a>" not in nav
@@ -214,6 +214,7 @@ def test_staff_navigation_by_role(client, w):
     teacher = factories.user(role=Role.TEACHER)
     nav = _nav(_home(client, teacher, "en").content.decode())
     assert ">Grade sheets</a>" in nav and ">Approvals</a>" not in nav
+    assert ">Timetable</a>" in nav and ">Scheduling</a>" not in nav
     assert ">My grades</a>" not in nav and ">Orders</a>" not in nav
     for label in ("Statistics", "Scholarships", "Graduation", "Blank forms"):
         assert f">{label}</a>" not in nav
@@ -228,7 +229,7 @@ def test_staff_navigation_by_role(client, w):
 
     nav = _nav(_home(client, w.registrar, "en").content.decode())
     for label in ("Students", "Orders", "Grade sheet board", "Reports", "Archive", "Statistics",
-                  "Scholarships", "Graduation", "Blank forms", "Data exchange", "Security"):
+                  "Scholarships", "Graduation", "Blank forms", "Data exchange", "Scheduling", "Security"):
         assert f">{label}</a>" in nav
     assert ">My documents</a>" not in nav
     with translation.override("en"):

@@ -34,6 +34,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -393,7 +394,11 @@ def read_archive(content: bytes) -> dict[str, bytes]:
                     raise _fail(_("%(file)s is too large.") % {"file": name}, name)
                 files[name] = archive.read(info)
             return files
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError):
+    # a damaged archive fails in many ways: bad headers (BadZipFile), a truncated or corrupt
+    # stream (EOFError, zlib.error), encryption (RuntimeError), an unknown method
+    # (NotImplementedError)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error,
+            RuntimeError, NotImplementedError, ValueError):
         raise _fail(_("The file is not a ZIP archive of OneRoster CSV files.")) from None
 
 
@@ -422,11 +427,15 @@ def read_csv(name: str, content: bytes) -> list[dict[str, str]]:
 
 
 def _decimal(value: str) -> Decimal | None:
+    """A finite number of a sane size (a score or a scale bound); None for anything else, so
+    that rescaling never overflows."""
     try:
         number = Decimal(value.replace(",", "."))
     except (InvalidOperation, ValueError):
         return None
-    return number if number.is_finite() else None
+    if not number.is_finite() or not (number.is_zero() or -15 <= number.adjusted() <= 15):
+        return None
+    return number
 
 
 def _check_manifest(files: Mapping[str, bytes]) -> None:
@@ -445,8 +454,10 @@ def _check_manifest(files: Mapping[str, bytes]) -> None:
 
 
 def _ids(value: str, prefix: str) -> int | None:
-    if value.startswith(prefix) and value[len(prefix):].isdigit():
-        return int(value[len(prefix):])
+    digits = value[len(prefix):]
+    # ASCII digits only ("²".isdigit() is true but int() refuses it), and few enough for a key
+    if value.startswith(prefix) and digits.isascii() and digits.isdigit() and len(digits) <= 18:
+        return int(digits)
     return None
 
 

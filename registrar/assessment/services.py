@@ -8,6 +8,7 @@ half-up to 2 decimals for storage (policy/grading.py documents the rounding).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -51,12 +52,22 @@ def _require(user: Any, perm: str, obj: Any = None) -> None:
         raise PermissionDenied(_("You do not have permission to do this."))
 
 
+# A number as typed: ASCII digits, a point (a comma is read as one), an optional exponent.
+# Decimal() alone would also take "８５", "٨٥", "8_5", "NaN" and "Infinity".
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,4})?", re.ASCII)
+
+
 def parse_score(value: Any, field: str = "score") -> Decimal:
     """A score from user input: a number 0–100 with at most 2 decimals, comma or point."""
+    text = str(value).strip().replace(",", ".")
     try:
-        score = Decimal(str(value).strip().replace(",", "."))
+        if not isinstance(value, Decimal | int) and not _NUMBER.fullmatch(text):
+            raise ValueError
+        score = Decimal(text)
     except (InvalidOperation, ValueError):
-        raise GradingRefused(_("“%(value)s” is not a number.") % {"value": value}, field) from None
+        shown = "".join(c if c.isprintable() else "?" for c in str(value)[:40])
+        raise GradingRefused(_("“%(value)s” is not a number.") % {"value": shown},
+                             field) from None
     if not score.is_finite() or score < 0 or score > 100:
         raise GradingRefused(_("A score must be between 0 and 100."), field)
     if score != score.quantize(grading.CENT):
@@ -130,6 +141,11 @@ def admission_of(section: Section, student_id: int) -> grading.Admission | None:
                              r2.absence_share or grading.ZERO)
 
 
+def _blank(value: Any) -> bool:
+    """No score: nothing or only spaces (as the grid's live check treats it)."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _apply_values(entry: GradeEntry, *, score: Any, parts: Any, absent: bool,
                   absence_share: Any, cheating: bool) -> None:
     sheet = entry.sheet
@@ -144,10 +160,14 @@ def _apply_values(entry: GradeEntry, *, score: Any, parts: Any, absent: bool,
                 entry.score = grading.display(grading.rating(values))
             else:
                 entry.parts = []
-                entry.score = None if score in (None, "") else parse_score(score)
-            if absence_share not in (None, ""):
-                share = Decimal(str(absence_share))
-                if not 0 <= share <= 1:
+                entry.score = None if _blank(score) else parse_score(score)
+            if not _blank(absence_share):
+                text = str(absence_share).strip().replace(",", ".")
+                if not isinstance(absence_share, Decimal) and not _NUMBER.fullmatch(text):
+                    raise ValueError
+                share = Decimal(text)
+                # the column keeps three decimals; more would be rounded away silently
+                if not 0 <= share <= 1 or share != share.quantize(Decimal("0.001")):
                     raise GradingRefused(_("Unexcused absence is a share between 0 and 1."),
                                          "absence_share")
                 entry.absence_share = share
@@ -155,7 +175,7 @@ def _apply_values(entry: GradeEntry, *, score: Any, parts: Any, absent: bool,
             entry.absent = absent
             entry.cheating = cheating
             entry.score = (grading.ZERO if absent else
-                           None if score in (None, "") else parse_score(score))
+                           None if _blank(score) else parse_score(score))
     except GradingRefused as refused:
         raise GradingRefused(refused.message, refused.field, name) from None
     except (InvalidOperation, ValueError):

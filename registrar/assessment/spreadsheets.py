@@ -321,7 +321,10 @@ def read_sheet_upload(sheet: GradeSheet, file_name: str, content: bytes) -> list
             if len(iin) == 11 and iin.isdigit():
                 cells[col[IIN]] = iin.zfill(12)
     unknown = {cells[col[IIN]] for cells in texts if col[IIN] < len(cells)} - set(entries)
-    elsewhere = set(Student.objects.filter(iin__in=sorted(i for i in unknown if i))
+    # an IIN is 12 ASCII digits; anything else (e.g. a NUL, which PostgreSQL refuses in a
+    # query) is no student's
+    elsewhere = set(Student.objects.filter(iin__in=sorted(
+        i for i in unknown if i.isascii() and i.isdigit() and len(i) == 12))
                     .values_list("iin", flat=True))
 
     rows: list[dict[str, Any]] = []

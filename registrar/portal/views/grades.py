@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -87,7 +88,8 @@ def validate_score(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.parse_score(value)
     except services.GradingRefused as refused:
-        return HttpResponse(refused.message)
+        # the message quotes what was typed; HTMX puts the answer into the page as HTML
+        return HttpResponse(escape(refused.message))
     return HttpResponse("")
 
 

@@ -229,7 +229,8 @@ def test_staff_navigation_by_role(client, w):
 
     nav = _nav(_home(client, w.registrar, "en").content.decode())
     for label in ("Students", "Orders", "Grade sheet board", "Reports", "Archive", "Statistics",
-                  "Scholarships", "Graduation", "Blank forms", "Data exchange", "Scheduling", "Security"):
+                  "Scholarships", "Graduation", "Blank forms", "Data exchange", "Scheduling",
+                  "Security"):
         assert f">{label}</a>" in nav
     assert ">My documents</a>" not in nav
     with translation.override("en"):

@@ -347,6 +347,7 @@ def create_backup(out_dir: Path, *, connection: Any, media_root: Path | None = N
             for path, rel in _media_files(media_root):
                 if rel in media:
                     tar.add(path, arcname=MEDIA_PREFIX + rel)
+        os.chmod(partial, 0o600)  # personal data: readable by the backup's owner only
         os.replace(partial, archive)
     return archive, manifest
 

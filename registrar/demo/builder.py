@@ -36,6 +36,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from registrar.contingent import services
 from registrar.contingent.choices import (
@@ -63,7 +64,7 @@ from registrar.people.models import RoleAssignment, Staff, Student
 from registrar.policy.selectors import academic_start_year, policy_for_year
 from registrar.policy.values import DEFAULT_VALUES, PolicyValues
 
-from . import names
+from . import facilities, names
 
 PASSWORD = "demo-Registrar-2026"
 AS_OF = dt.date(2026, 11, 20)
@@ -1152,6 +1153,9 @@ def build(*, students: int = 3000, seed: int = 2026,
         if current_year is not None:
             say(f"  {current_year}-{current_year + 1}: {year_orders} orders, "
                 f"{year_items:,} items ({time.perf_counter() - started:.1f} s)")
+        counts = facilities.write(by=registrar, today=timezone.localdate())
+        say("Wrote " + ", ".join(f"{n:,} {what}" for what, n in counts.items())
+            + f" ({time.perf_counter() - started:.1f} s)")
     return BuildResult(plan=plan, seconds=time.perf_counter() - started,
                        orders=len(plan.orders), items=item_count,
                        usernames=[u for u in DEMO_USERNAMES if u in users])

@@ -60,6 +60,20 @@ def test_demo_builds_a_believable_university(demo):
 
 
 @pytest.mark.django_db
+def test_rooms_grid_and_blank_forms_for_the_office_pages(demo):
+    """The scheduling and blank-forms pages start with rooms of every kind, a weekly grid and
+    blank diploma forms in stock that reconcile (§11: received = issued + spoiled + in stock)."""
+    from registrar.blanks.models import BlankForm, FormState
+    from registrar.blanks.selectors import inventory
+    from registrar.scheduling.models import Room, RoomKind, TimeSlot
+
+    assert set(Room.objects.values_list("kind", flat=True)) == set(RoomKind.values)
+    assert TimeSlot.objects.count() > 0
+    assert BlankForm.objects.filter(state=FormState.IN_STOCK).count() == 1400
+    assert inventory().reconciles
+
+
+@pytest.mark.django_db
 def test_status_derived_from_orders_equals_the_stored_status(demo):
     """Issue 2 acceptance: replaying the applied orders gives every student's stored state."""
     assert status_mismatches() == []

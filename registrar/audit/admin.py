@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import services
-from .models import AuditEvent
+from .models import AccessDenial, AuditEvent, Disclosure
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -40,3 +40,32 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessDenial)
+class AccessDenialAdmin(_ReadOnly):
+    list_display = ("at", "username", "status", "method", "path", "ip_address", "reason")
+    list_filter = ("status", "method")
+    search_fields = ("username", "path", "view", "ip_address")
+    date_hierarchy = "at"
+
+
+@admin.register(Disclosure)
+class DisclosureAdmin(_ReadOnly):
+    list_display = ("at", "username", "student", "what", "channel", "detail", "ip_address")
+    list_filter = ("what", "channel")
+    search_fields = ("username", "detail", "student__iin", "student__last_name_ru")
+    date_hierarchy = "at"
+    list_select_related = ("student",)
+    raw_id_fields = ("student", "user")

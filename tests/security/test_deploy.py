@@ -23,7 +23,8 @@ def _production(tmp_path: Path, **extra: str) -> dict[str, str]:
            if k not in {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
                         "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD",
                         "SECURE_PROXY_SSL_HEADER", "SESSION_COOKIE_AGE",
-                        "SESSION_EXPIRE_AT_BROWSER_CLOSE", "DJANGO_SETTINGS_MODULE"}}
+                        "SESSION_EXPIRE_AT_BROWSER_CLOSE", "DJANGO_SETTINGS_MODULE",
+                        "DJANGO_ALLOW_ASYNC_UNSAFE"}}  # set by the browser tests
     env.update({
         "DEBUG": "0",
         "SECRET_KEY": KEY,

@@ -15,6 +15,8 @@ from django.utils.text import slugify
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from registrar.audit.models import Disclosure
+from registrar.audit.services import disclosed
 from registrar.documents import services
 from registrar.documents.models import RECORD_KINDS, DocumentKind, IssuedDocument
 from registrar.documents.selectors import documents_visible_to
@@ -93,6 +95,8 @@ def document_pdf(request: HttpRequest, document_id: PathId) -> HttpResponse:
         body = graduation_printing.render_pdf(document)
     else:
         raise PermissionDenied
+    disclosed(request.user, document.student, Disclosure.What.PDF, request,
+              detail=f"{document.get_kind_display()} {document.code}")
     surname = slugify(document.content.get("holder", {}).get("surname", ""))
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = (

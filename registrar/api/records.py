@@ -17,6 +17,8 @@ from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from registrar.audit.models import Disclosure
+from registrar.audit.services import disclosed
 from registrar.contingent.selectors import students_visible_to
 from registrar.institution.models import PeriodKind
 from registrar.people.models import Student
@@ -132,6 +134,7 @@ def _snapshots() -> Any:
 @paginate(Pagination)
 def history(request: HttpRequest, student_id: PathId, filters: Query[HistoryFilter]) -> Any:
     student = _visible_student(request, student_id)
+    disclosed(request.user, student, Disclosure.What.GRADES, request)
     attempts = Attempt.objects.filter(student=student).select_related(
         "period__year", "discipline")
     if filters.period_id is not None:
@@ -148,6 +151,7 @@ def history(request: HttpRequest, student_id: PathId, filters: Query[HistoryFilt
             summary="A student's GPA: the latest figures and every term's")
 def student_gpa(request: HttpRequest, student_id: PathId) -> Any:
     student = _visible_student(request, student_id)
+    disclosed(request.user, student, Disclosure.What.GRADES, request, detail="GPA")
     terms = list(_snapshots().filter(student=student).order_by("period__starts_on",
                                                                "period_id"))
     last = terms[-1] if terms else None

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from registrar.audit.models import Disclosure
+from registrar.audit.services import disclosed
 from registrar.contingent.selectors import students_visible_to
 from registrar.people.choices import Funding, StudentStatus
 from registrar.people.models import Student
@@ -91,4 +93,6 @@ def list_students(request: HttpRequest, filters: Query[StudentFilter]) -> Any:
 
 @router.get("/{student_id}", response=answers(StudentOut), summary="One student")
 def get_student(request: HttpRequest, student_id: PathId) -> Any:
-    return get_object_or_404(students_visible_to(request.user), pk=student_id)
+    student = get_object_or_404(students_visible_to(request.user), pk=student_id)
+    disclosed(request.user, student, Disclosure.What.CARD, request)
+    return student

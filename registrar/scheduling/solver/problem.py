@@ -17,7 +17,8 @@ Hard constraints
       and a room may hold several exams up to its capacity;
     - `max_per_day`: at most that many exams per student per day (1 by default: the usual exam
       session rule); `max_per_window = (days, k)`: at most k exams per student in any `days`
-      consecutive days (a multi-week session). Both need `students`.
+      consecutive days (a multi-week session). Both need `students` (with only a conflict
+      matrix, `max_per_day` = 1 still works: two conflicting exams never share a day).
 
 Soft cost (an integer; lower is better), summed over every student and every pair of that
 student's exams in periods p1 != p2 (d = |p1 - p2|, same day = `Period.day` equal):
@@ -27,6 +28,9 @@ student's exams in periods p1 != p2 (d = |p1 - p2|, same day = `Period.day` equa
 plus per exam the `Period.penalty` of its period and the `Room.penalty` of each room it uses,
 `front_load = (n, last, w)`: w for each of the n largest exams placed in the last `last`
 periods, and `non_mixed_durations`: w × (distinct durations − 1) per room and period.
+With `room_split` the rooms are given out after the search (an exam goes whole into the
+smallest room that holds it, else over the emptiest rooms), so room penalties are counted but
+not optimised.
 """
 
 from __future__ import annotations

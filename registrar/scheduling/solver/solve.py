@@ -104,7 +104,9 @@ def solve_exams(problem: ExamProblem, *, time_limit: float, seed: int = 0) -> Ex
     period (and, when capacitated, the rooms with their seats) of every exam, the soft cost
     with its breakdown, and whether every hard constraint holds. An infeasible problem is
     reported (`feasible=False`, `status="infeasible"` when proved, else `"unknown"`), not
-    raised. For a given seed the search is the same up to where the time limit stops it.
+    raised. Small problems stop on a move budget before the time limit and are then the same
+    for the same seed; larger ones use the whole time, so their result depends on the speed
+    the machine gives.
     """
     started = time.monotonic()
     deadline = started + time_limit

@@ -137,3 +137,31 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+
+
+# --- Processes -----------------------------------------------------------------------------
+
+def rss_kb(pid: int) -> int | None:
+    """Resident memory of a process in kB (VmRSS of /proc/<pid>/status); None once it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def children_of(ppid: int) -> list[int]:
+    """Pids whose parent is `ppid` (the 4th field of /proc/<pid>/stat), sorted."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry.name}/stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == ppid:
+            found.append(int(entry.name))
+    return sorted(found)

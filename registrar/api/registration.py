@@ -12,6 +12,8 @@ from registrar.people.roles import scope_of
 from registrar.registration import services
 from registrar.registration.models import ACTIVE_STATES, Registration, Section
 
+from . import registration_lane
+from .auth import SECURITY_SCHEMA, authenticate
 from .common import (
     READ_ERRORS,
     WRITE_ERRORS,
@@ -113,8 +115,19 @@ def my_registrations(request: HttpRequest, period_id: QueryId,
 
 
 @router.post("/registrations", response={**WRITE_ERRORS, 200: RegistrationOut,
-                                         201: RegistrationOut})
+                                         201: RegistrationOut},
+             auth=None, openapi_extra=SECURITY_SCHEMA)
 def register(request: HttpRequest, payload: RegisterIn):
+    # A student's own registration on the happy path is one statement that authenticates too
+    # (the rush); everything else authenticates here and takes the full service.
+    if payload.student_id is None:
+        made = registration_lane.register_by_token(request, payload.section_id)
+        if made is not None:
+            return Status(201, RegistrationOut(
+                id=made.registration_id, student_id=made.student_id, section_id=made.section_id,
+                section_code=made.section_code, state=made.state,
+                waitlist_position=made.waitlist_position))
+    authenticate(request)
     student = _student_for(request, payload.student_id)
     section = get_object_or_404(Section.objects.select_related("period", "discipline"),
                                 pk=payload.section_id)

@@ -7,38 +7,70 @@ parameters only. It answers None whenever any condition fails, and the caller th
 full service, which gives the reason (or the existing registration of an idempotent repeat).
 The conditional UPDATE, the CHECK constraint and the partial unique index guard the seats
 exactly as on the ORM path.
+
+The statement starts from a `who` CTE naming the student and the actor. `register_in_one_statement`
+builds it from a student already loaded; the API's registration lane (`api/registration_lane.py`)
+builds it from the bearer token, so that authentication is part of the same statement.
+
+It runs in autocommit, so the statement is its own transaction: one round trip and one commit.
+It is sent with server-side binding and prepared on the connection after its first uses, so
+PostgreSQL plans it once per connection rather than on every request.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
+import psycopg
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import get_language
 
 from registrar.people.models import Student
 
 from .models import Registration, Section
 
-SQL = """
-WITH sec AS (
-  SELECT s.id, s.discipline_id, s.period_id, s.code
-    FROM registration_section s
-    JOIN people_student st ON st.id = %(student)s AND st.status = 'active'
+# The student's name as `Student.__str__` gives it in the active language ("Surname Name
+# Patronymic (IIN)"), for the audit event's object_repr.
+STUDENT_REPR = """
+  CASE WHEN %(lang)s = 'en' AND st.last_name_en <> ''
+       THEN trim(st.last_name_en || ' ' || st.first_name_en)
+       WHEN %(lang)s = 'kk' AND st.last_name_kk <> ''
+       THEN concat_ws(' ', nullif(st.last_name_kk, ''), nullif(st.first_name_kk, ''),
+                      nullif(st.patronymic_kk, ''))
+       ELSE concat_ws(' ', nullif(st.last_name_ru, ''), nullif(st.first_name_ru, ''),
+                      nullif(st.patronymic_ru, ''))
+  END || ' (' || st.iin || ')'
+"""
+
+# `who`: one row (student_id, programme_id, actor_id, student_repr) or none.
+WHO_BY_STUDENT = f"""
+who AS (
+  SELECT st.id AS student_id, st.programme_id, %(actor)s::bigint AS actor_id,
+         {STUDENT_REPR} AS student_repr
+    FROM people_student st
+   WHERE st.id = %(student)s AND st.status = 'active'
+)"""  # noqa: S608 (constants only; every value is a parameter)
+
+REGISTER_FROM_WHO = """
+, sec AS (
+  SELECT s.id, s.discipline_id, s.period_id, s.code, who.student_id
+    FROM registration_section s, who
    WHERE s.id = %(section)s AND s.status = 'open'
      AND NOT EXISTS (SELECT 1 FROM registration_registration r
-                      WHERE r.student_id = %(student)s AND r.discipline_id = s.discipline_id
+                      WHERE r.student_id = who.student_id AND r.discipline_id = s.discipline_id
                         AND r.period_id = s.period_id AND r.state IN ('enrolled', 'waitlisted'))
      AND EXISTS (SELECT 1 FROM registration_studyplanline l
                    JOIN registration_studyplan p ON p.id = l.plan_id
-                  WHERE p.student_id = %(student)s AND p.period_id = s.period_id
+                  WHERE p.student_id = who.student_id AND p.period_id = s.period_id
                     AND p.state = 'approved' AND l.discipline_id = s.discipline_id)
      AND EXISTS (SELECT 1 FROM curriculum_calendarprogramme cp
                    JOIN curriculum_calendarevent e ON e.calendar_id = cp.calendar_id
                    JOIN institution_academicperiod ap ON ap.id = s.period_id
-                  WHERE cp.programme_id = st.programme_id AND cp.year_id = ap.year_id
+                  WHERE cp.programme_id = who.programme_id AND cp.year_id = ap.year_id
                     AND e.period_id = s.period_id AND e.kind IN ('registration', 'add_drop')
-                    AND %(today)s BETWEEN e.starts_on AND e.ends_on)
+                    AND %(today)s::date BETWEEN e.starts_on AND e.ends_on)
 ), seat AS (
   UPDATE registration_section SET enrolled_count = enrolled_count + 1
    WHERE id = (SELECT id FROM sec) AND enrolled_count < capacity
@@ -46,7 +78,7 @@ WITH sec AS (
 ), reg AS (
   INSERT INTO registration_registration
          (student_id, section_id, discipline_id, period_id, state, created_at, changed_at)
-  SELECT %(student)s, sec.id, sec.discipline_id, sec.period_id,
+  SELECT sec.student_id, sec.id, sec.discipline_id, sec.period_id,
          CASE WHEN EXISTS (SELECT 1 FROM seat) THEN 'enrolled' ELSE 'waitlisted' END,
          now(), now()
     FROM sec
@@ -54,37 +86,87 @@ WITH sec AS (
 ), aud AS (
   INSERT INTO audit_auditevent (at, actor_id, action, object_type, object_id, object_repr,
                                 changes, reason)
-  SELECT now(), %(actor)s, 'registration.' || reg.state, 'people.student', %(student_text)s,
-         %(repr)s, jsonb_build_object('section', (SELECT code FROM sec)), ''
-    FROM reg
+  SELECT now(), who.actor_id, 'registration.' || reg.state, 'people.student',
+         who.student_id::text, left(who.student_repr, 255),
+         jsonb_build_object('section', (SELECT code FROM sec)), ''
+    FROM reg, who
 )
-SELECT reg.id, reg.state, reg.created_at FROM reg
+SELECT reg.id, reg.state, reg.created_at, sec.student_id, sec.id, sec.discipline_id,
+       sec.period_id, sec.code, who.actor_id,
+       CASE WHEN reg.state = 'waitlisted'
+            THEN 1 + (SELECT count(*) FROM registration_registration w
+                       WHERE w.section_id = sec.id AND w.state = 'waitlisted')
+       END
+  FROM reg, sec, who
 """
+
+SQL = "WITH" + WHO_BY_STUDENT + REGISTER_FROM_WHO
+
+
+@dataclass(frozen=True)
+class Registered:
+    """What the statement made: enough to answer the client without another query."""
+
+    registration_id: int
+    state: str
+    created_at: dt.datetime
+    student_id: int
+    section_id: int
+    discipline_id: int
+    period_id: int
+    section_code: str
+    actor_id: int | None
+    # 1 for the first in line (rows committed before this statement); None when enrolled.
+    waitlist_position: int | None
+
+
+class _PreparedCursor(psycopg.Cursor):
+    """Server-side binding, prepared on the connection (Django binds on the client side and
+    turns preparing off): PostgreSQL plans the statement once per connection, not per call."""
+
+    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None,
+                binary: bool | None = None) -> Any:
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+def execute(sql: str, params: dict[str, Any]) -> Registered | None:
+    """Run a registration statement built on REGISTER_FROM_WHO; None when it made nothing
+    (a condition failed, or a concurrent request won the unique index)."""
+    if connection.vendor != "postgresql":
+        return None
+    params = {"lang": (get_language() or "ru")[:2], **params}
+    connection.ensure_connection()
+    raw: Any = _PreparedCursor(connection.connection)
+    # Django's wrapper: its error translation, execute wrappers and query log still apply.
+    cursor = (connection.make_debug_cursor(raw) if connection.queries_logged
+              else connection.make_cursor(raw))
+    try:
+        if connection.get_autocommit():
+            # The statement is its own transaction: one round trip, one commit.
+            with cursor:
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+        else:
+            # Inside the caller's transaction: a savepoint, so a failure does not poison it.
+            with transaction.atomic(), cursor:
+                cursor.execute(sql, params)
+                row = cursor.fetchone()
+    except IntegrityError:
+        return None  # a concurrent request won; the full service returns what it made
+    return Registered(*row) if row is not None else None
 
 
 def register_in_one_statement(student: Student, section: Section, *, by: Any,
                               today: dt.date) -> Registration | None:
     """The new registration, or None when the full service must decide."""
-    if connection.vendor != "postgresql":
-        return None
-    params = {
-        "student": student.pk, "section": section.pk, "today": today,
-        "actor": getattr(by, "pk", None), "student_text": str(student.pk),
-        "repr": str(student)[:255],
-    }
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(SQL, params)
-            row = cursor.fetchone()
-    except IntegrityError:
-        return None  # a concurrent request won; the full service returns what it made
-    if row is None:
+    made = execute(SQL, {"student": student.pk, "section": section.pk, "today": today,
+                         "actor": getattr(by, "pk", None)})
+    if made is None:
         return None
     registration = Registration(
-        pk=row[0], student=student, section=section, discipline_id=section.discipline_id,
-        period_id=section.period_id, state=row[1], created_at=row[2], changed_at=row[2])
+        pk=made.registration_id, student=student, section=section,
+        discipline_id=section.discipline_id, period_id=section.period_id, state=made.state,
+        created_at=made.created_at, changed_at=made.created_at)
     registration._state.adding = False
     registration._state.db = connection.alias
     return registration
-
-

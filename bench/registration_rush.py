@@ -772,12 +772,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rate", type=float, default=0.0,
                    help="open loop: send at most this many requests/s in all (0 = as fast as "
                         "the server answers)")
-    # cores + 1 sync processes measured best on 2 cores (docs/performance.md): the application
-    # is CPU-bound and shares the cores with PostgreSQL and the load client, so 2 × cores + 1
-    # only adds switching; threads (gthread) keep connections alive and save CPU, but pin each
-    # client to one process, which lengthens the tail when the server is saturated.
+    # As gunicorn.conf.py (production): cores + 1 processes of 4 threads (gthread, keep-alive).
+    # The application is CPU-bound and shares the cores with PostgreSQL and the load client,
+    # so more processes only add switching (docs/performance.md).
     p.add_argument("--workers", type=int, default=cores + 1, help="gunicorn processes")
-    p.add_argument("--threads", type=int, default=1,
+    p.add_argument("--threads", type=int, default=4,
                    help="threads per gunicorn process (>1 uses the gthread worker)")
     p.add_argument("--worker-class", choices=["sync", "gthread"], default=None,
                    help="default: sync, or gthread when --threads > 1")

@@ -58,9 +58,8 @@ What it does, in order, bounded by --max-seconds:
 8. drops the database (unless --keep). Exit status 0 (PASS) only with at least 95 % of the
    target rate achieved, no error, stable memory and a clean database check.
 
-A sync worker serves one request at a time, so when the mix costs more CPU than the cores
-have, requests queue: the latencies then include the wait and the achieved rate says how far
-the machine is from the target.
+When the mix costs more CPU than the cores have, requests queue: the latencies then include
+the wait, and the achieved rate says how far the machine is from the target.
 
 Only 127.0.0.1 is contacted. Run from the repository root on a quiet machine:
 
@@ -768,7 +767,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    default=(0.8, 1.15),
                    help="a discipline's seats ÷ its demand is drawn from LOW,HIGH")
     p.add_argument("--workers", type=int, default=cores + 1, help="gunicorn processes")
-    p.add_argument("--threads", type=int, default=1,
+    p.add_argument("--threads", type=int, default=4,
                    help="threads per gunicorn process (>1 uses the gthread worker)")
     p.add_argument("--worker-class", choices=["sync", "gthread"], default=None)
     p.add_argument("--wsgi", default="registrar.wsgi:application")

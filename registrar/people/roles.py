@@ -6,6 +6,7 @@ depends on nothing but the user, so the cache cannot answer for another argument
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,12 @@ def scope_of(user: Any) -> Scope:
     if cached is not None:
         return cached
     assignments = list(RoleAssignment.objects.filter(user=user).values_list("role", "faculty_id"))
+    return remember_scope(user, assignments)
+
+
+def remember_scope(user: Any, assignments: Sequence[tuple[str, int | None]]) -> Scope:
+    """`scope_of` from the user's role assignments already read, cached on the user (the API's
+    token lookup reads them together with the user)."""
     roles = {role for role, _ in assignments}
     staff_id = user.staff.pk if _has(user, "staff") else None
     student_id = user.student.pk if _has(user, "student") else None

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone, translation
 
+from registrar.api import registration_lane
 from registrar.api.models import ApiToken
 from registrar.audit.models import AuditEvent
 from registrar.curriculum.models import CalendarEvent, CalendarEventKind
@@ -51,7 +52,7 @@ class Statements(list):
         return execute(sql, params, many, context)
 
     def lane(self) -> int:
-        return len([sql for sql in self if "FROM api_apitoken t" in sql])
+        return len([sql for sql in self if sql == registration_lane.SQL])
 
 
 def _statements():
@@ -163,7 +164,7 @@ def test_outside_a_transaction_the_statement_commits_on_its_own(client):
     assert Registration.objects.filter(section=w.s_c1, state="enrolled").count() == 2
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM pg_prepared_statements "
-                       "WHERE statement LIKE '%%FROM api_apitoken t%%'")
+                       "WHERE statement LIKE '%%who AS (%%'")
         prepared = cursor.fetchone()[0]
     # psycopg prepares after `prepare=True` is asked; the first use prepares it already.
     assert prepared >= 1

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, TextChoices
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
@@ -54,6 +54,17 @@ class OrderOut(Schema):
         return count if count is not None else order.items.count()
 
 
+def _coded(choices: type[TextChoices], what: str) -> Any:
+    """A coded item field, answered as stored: one of the codes of `choices` (listed in the
+    description) or null when not given. Not an enum: an item drafted before the codes were
+    checked may hold other text, and an applied order is never rewritten, so the answer shows
+    what the order says instead of failing."""
+    codes = ", ".join(choices.values)
+    return Field(description=f"{what}: one of {codes}; null when not given. Items drafted "
+                             "before the codes were checked may hold other text, shown as "
+                             "stored.")
+
+
 class OrderItemOut(Schema):
     id: int
     student_id: int
@@ -61,14 +72,15 @@ class OrderItemOut(Schema):
     description: str = Field(description="What the item orders, in the language of the request.")
     effective_date: dt.date
     basis: str
-    reason: ExpulsionReason | None
-    leave_kind: LeaveKind | None
+    reason: str | None = _coded(ExpulsionReason, "The reason for expulsion (expulsion orders "
+                                                 "only)")
+    leave_kind: str | None = _coded(LeaveKind, "The kind of academic leave")
     leave_until: dt.date | None
     to_programme_id: int | None
     to_group_id: int | None
     to_year_of_study: int | None
-    to_funding: Funding | None
-    scholarship_kind: ScholarshipKind | None
+    to_funding: str | None = _coded(Funding, "The new funding")
+    scholarship_kind: str | None = _coded(ScholarshipKind, "The scholarship awarded")
     amount: Decimal | None
 
     @staticmethod

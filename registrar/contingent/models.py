@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from .choices import (
     OrderType,
     ScholarshipKind,
 )
+from .transitions import Refused, check_choices
 
 
 class ImmutableOrderError(Exception):
@@ -101,6 +103,10 @@ class Order(models.Model):
         return f"{sequence}-{NUMBER_CODES[order_type]}/{year}"
 
 
+# Item fields holding a code; checked against the order type by `transitions.check_choices`.
+CODED_ITEM_FIELDS = ("reason", "leave_kind", "to_funding", "scholarship_kind")
+
+
 class OrderItem(models.Model):
     """One student and one change, with its effective date and basis document."""
 
@@ -161,6 +167,18 @@ class OrderItem(models.Model):
         if stored != OrderState.DRAFT:
             raise ImmutableOrderError("Items can be removed only while the order is a draft")
         return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        """The coded fields hold allowed values for the order's type (the admin's forms; the
+        services check the same through the state machine)."""
+        super().clean()
+        order = getattr(self, "order", None)
+        if order is None:
+            return
+        try:
+            check_choices(order.order_type, {f: getattr(self, f) for f in CODED_ITEM_FIELDS})
+        except Refused as refused:
+            raise ValidationError({refused.field: refused.message}) from None
 
 
 class StatusChange(models.Model):

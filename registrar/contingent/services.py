@@ -103,6 +103,7 @@ def change_for(order_type: str, item: OrderItem, durations: dict[int, int],
         override_reason=item.override_reason,
         programme_duration=durations.get(programme_id or 0, 4),
         scholarship_amount=item.amount,
+        scholarship_kind=item.scholarship_kind,
         has_new_names=valid_new_names(item.new_names),
     )
 

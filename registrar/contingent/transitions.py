@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registrar.people.choices import Funding, StudentStatus
 from registrar.policy.values import PolicyValues
 
-from .choices import LeaveKind, OrderType
+from .choices import ExpulsionReason, LeaveKind, OrderType, ScholarshipKind
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +57,7 @@ class Change:
     # Duration in years of the programme the student is (or will be) in.
     programme_duration: int = 4
     scholarship_amount: Decimal | None = None
+    scholarship_kind: str = ""
     has_new_names: bool = False
 
 
@@ -87,6 +92,50 @@ WINDOWED = frozenset(
     {OrderType.TRANSFER_IN, OrderType.TRANSFER_OUT, OrderType.INTERNAL_TRANSFER,
      OrderType.REINSTATEMENT}
 )
+
+
+# The reasons an item of each order type may give; a type not listed takes none (blank).
+ITEM_REASONS: dict[str, type[models.TextChoices]] = {OrderType.EXPULSION: ExpulsionReason}
+
+# Coded item fields and their choices; blank means "not given" (required where the order
+# type needs it, checked below).
+# (The labels are the verbose names of the OrderItem fields.)
+_CODED_FIELDS: dict[str, tuple[type[models.TextChoices], str | Promise]] = {
+    "leave_kind": (LeaveKind, gettext_lazy("kind of leave")),
+    "to_funding": (Funding, gettext_lazy("to funding")),
+    "scholarship_kind": (ScholarshipKind, gettext_lazy("scholarship")),
+}
+
+
+def _labels(choices: type[models.TextChoices]) -> str:
+    return ", ".join(f"{label} ({value})" for value, label in choices.choices)
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def check_choices(order_type: str, values: Mapping[str, str]) -> None:
+    """Refuse a coded item field (``reason``, ``leave_kind``, ``to_funding``,
+    ``scholarship_kind``) whose value is not one of its choices; a reason is accepted only by
+    the order types that take one (expulsion) and must be blank for the others."""
+    reason = values.get("reason") or ""
+    if reason:
+        reasons = ITEM_REASONS.get(order_type)
+        if reasons is None:
+            raise Refused("reason", _("This type of order takes no reason; leave the reason "
+                                      "empty."))
+        if reason not in reasons.values:
+            raise Refused("reason", _("“%(value)s” is not an allowed reason for this order; "
+                                      "choose one of: %(choices)s.")
+                          % {"value": _shown(reason), "choices": _labels(reasons)})
+    for field, (choices, label) in _CODED_FIELDS.items():
+        value = values.get(field) or ""
+        if value and value not in choices.values:
+            raise Refused(field, _("“%(value)s” is not an allowed value of “%(field)s”; choose "
+                                   "one of: %(choices)s.")
+                          % {"value": _shown(value), "field": label, "choices": _labels(choices)})
 
 
 def _status_label(status: str) -> str:
@@ -181,6 +230,10 @@ def _check_leave(change: Change, policy: PolicyValues) -> None:
 def apply_change(state: StudentState, change: Change, policy: PolicyValues) -> StudentState:
     """The state after `change`, or `Refused` with the field and reason."""
     _check_status(state, change)
+    check_choices(change.order_type, {
+        "reason": change.reason, "leave_kind": change.leave_kind,
+        "to_funding": change.to_funding, "scholarship_kind": change.scholarship_kind,
+    })
     _check_date(state, change)
     _check_window(change, policy)
     kind = change.order_type

@@ -3,8 +3,12 @@ is refused to other roles and an order outside the scope is not found."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from registrar.contingent.choices import ExpulsionReason
+from registrar.contingent.models import OrderItem
 from tests.api.conftest import auth
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +77,42 @@ def test_the_items_of_an_order(client, api_world):
             item["to_funding"], item["reason"]) == (w.students[0].pk, "2025-08-20", w.group.pk,
                                                     "paid", None)
     assert w.group.name in item["description"]
+
+
+def _expel_item(w, reason: str = "own_wish"):
+    from registrar.contingent.services import add_item
+
+    return add_item(w.draft, by=w.registrar, student=w.students[1],
+                    effective_date=dt.date(2026, 2, 1), reason=reason)
+
+
+def test_the_items_of_an_expulsion_order_give_the_reason(client, api_world):
+    w = api_world
+    item = _expel_item(w)
+    for role in ("registrar", "dean"):
+        response = client.get(f"{URL}/{w.draft.pk}/items", **auth(w, role))
+        assert response.status_code == 200, response.content
+        [body] = response.json()["items"]
+        assert (body["id"], body["reason"], body["leave_kind"]) == (item.pk, "own_wish", None)
+
+
+def test_a_stored_value_outside_the_codes_is_answered_as_stored(client, api_world):
+    """An item written before the codes were checked (the service now refuses such values)
+    holds free text; the listing shows it as stored instead of failing with a 500."""
+    w = api_world
+    item = _expel_item(w)
+    OrderItem.objects.filter(pk=item.pk).update(
+        reason="прогулы", leave_kind="holiday", scholarship_kind="golden", to_funding="free")
+    response = client.get(f"{URL}/{w.draft.pk}/items", **auth(w, "registrar"))
+    assert response.status_code == 200, response.content
+    [body] = response.json()["items"]
+    assert (body["reason"], body["leave_kind"], body["scholarship_kind"],
+            body["to_funding"]) == ("прогулы", "holiday", "golden", "free")
+    assert "прогулы" in body["description"]
+
+
+def test_the_schema_lists_the_codes_of_the_reason(client):
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["OrderItemOut"]
+    reason = schema["properties"]["reason"]
+    assert {"type": "string"} in reason["anyOf"]
+    assert all(code in reason["description"] for code in ExpulsionReason.values)

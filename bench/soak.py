@@ -191,7 +191,7 @@ def _session_row(user: Any, device: Any = None) -> Any:
     from registrar.accounts import second_factor
 
     data = {SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: "registrar.accounts.backends.AccountBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
             second_factor.SESSION_KEY: second_factor.DONE}
     if device is not None:

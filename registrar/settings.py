@@ -109,6 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "registrar.portal.context_processors.navigation",
             ],
         },
     },
@@ -140,7 +141,9 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+IP before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the session's user with their student and staff rows and
+    # reading model permissions for staff accounts only (see the module).
+    "registrar.accounts.backends.AccountBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,0 +1,78 @@
+"""The session's user and Django's model permissions (registrar/accounts/backends.py).
+
+Rights come from roles (§1) through the rules; Django's permission tables count only for staff
+accounts, which may enter the admin. The user of a session arrives with their student and
+staff rows, so the permission scope and the navigation cost no further queries."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from registrar.accounts.backends import AccountBackend
+from registrar.people.roles import scope_of
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _grant(user, codename: str) -> None:
+    user.user_permissions.add(Permission.objects.get(codename=codename))
+
+
+def test_a_model_permission_gives_a_non_staff_account_no_right():
+    account = factories.user()
+    _grant(account, "add_order")
+    fresh = AccountBackend().get_user(account.pk)
+    assert not fresh.has_perm("contingent.add_order")
+    assert AccountBackend().get_all_permissions(fresh) == set()
+
+
+def test_a_staff_account_keeps_its_model_permissions_for_the_admin():
+    account = factories.user(is_staff=True)
+    _grant(account, "add_order")
+    fresh = AccountBackend().get_user(account.pk)
+    assert "contingent.add_order" in AccountBackend().get_all_permissions(fresh)
+
+
+def test_roles_still_give_their_rights():
+    registrar = AccountBackend().get_user(factories.registrar().pk)
+    assert registrar.has_perm("contingent.add_order")
+
+
+def test_the_session_user_comes_with_student_and_staff_rows():
+    student = factories.student()
+    account = factories.user()
+    student.user = account
+    student.save()
+    user = AccountBackend().get_user(account.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert user.student.pk == student.pk and not hasattr(user, "staff")
+    assert len(queries) == 0
+    teacher = AccountBackend().get_user(factories.user(role="teacher").pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert teacher.staff.pk and not hasattr(teacher, "student")
+    assert len(queries) == 0
+
+
+def test_inactive_account_has_no_session_user():
+    account = factories.user()
+    account.is_active = False
+    account.save()
+    assert AccountBackend().get_user(account.pk) is None
+
+
+@pytest.mark.parametrize(("role", "shown", "hidden"), [
+    ("teacher", "portal:teaching", "portal:plan_approvals"),
+    ("advisor", "portal:plan_approvals", "portal:teaching"),
+])
+def test_navigation_follows_the_roles(client, role, shown, hidden):
+    account = factories.user(role=role)
+    client.force_login(account, backend="registrar.accounts.backends.AccountBackend")
+    assert role in scope_of(account).roles
+    page = client.get(reverse("portal:home")).content.decode()
+    nav = page[page.index("<nav"):page.index("</nav>")]
+    assert reverse(shown) in nav and reverse(hidden) not in nav

@@ -38,11 +38,6 @@ class AccountBackend(ModelBackend):
             return set()
         return super().get_group_permissions(user_obj, obj)
 
-    def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
-        if not _may_hold_model_permissions(user_obj):
-            return set()
-        return super().get_all_permissions(user_obj, obj)
-
 
 def _may_hold_model_permissions(user: Any) -> bool:
     return bool(getattr(user, "is_staff", False) or getattr(user, "is_superuser", False))

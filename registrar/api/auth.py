@@ -39,11 +39,18 @@ ROLES_SQL = (
 )
 
 
+# Each model's attribute names, and where its columns sit in a TOKEN_SQL row.
+_ATTNAMES: dict[type[Model], list[str]] = {
+    model: [f.attname for f in model._meta.concrete_fields] for model in (User, Student, Staff)
+}
+_USER_END = len(_ATTNAMES[User])
+_STUDENT_END = _USER_END + len(_ATTNAMES[Student])
+
+
 def _instance(model: type[Model], values: tuple[Any, ...]) -> Any:
     if values[0] is None:  # the LEFT JOIN found no row
         return None
-    fields = model._meta.concrete_fields
-    return model.from_db(connection.alias, [f.attname for f in fields], values)
+    return model.from_db(connection.alias, _ATTNAMES[model], values)
 
 
 def user_for_token(key: str) -> Any:
@@ -54,12 +61,11 @@ def user_for_token(key: str) -> Any:
         row = cursor.fetchone()
         if row is None:
             return None
-        n_user, n_student = len(User._meta.concrete_fields), len(Student._meta.concrete_fields)
-        user = _instance(User, row[:n_user])
+        user = _instance(User, row[:_USER_END])
         if not user.is_active:
             return None
-        for model, related in ((Student, _instance(Student, row[n_user:n_user + n_student])),
-                               (Staff, _instance(Staff, row[n_user + n_student:]))):
+        for model, related in ((Student, _instance(Student, row[_USER_END:_STUDENT_END])),
+                               (Staff, _instance(Staff, row[_STUDENT_END:]))):
             # Cached both ways: `user.student` and `student.user` make no query; None means
             # "no such row" (accessing it raises DoesNotExist, as after a select_related).
             to_user: Any = model._meta.get_field("user")
@@ -83,8 +89,9 @@ class TokenAuth(HttpBearer):
 AUTH = [TokenAuth(), SessionAuth()]
 
 
-# How the OpenAPI schema names AUTH, for operations that authenticate in their handler.
-SECURITY_SCHEMA: dict[str, Any] = {"security": [{"TokenAuth": []}, {"SessionAuth": []}]}
+# AUTH as the OpenAPI schema states it (ninja names a scheme by its class), for operations
+# that authenticate in their handler.
+SECURITY_SCHEMA: dict[str, Any] = {"security": [{type(a).__name__: []} for a in AUTH]}
 
 
 def authenticate(request: Any) -> Any:

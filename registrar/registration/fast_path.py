@@ -20,6 +20,7 @@ PostgreSQL plans it once per connection rather than on every request.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,13 +92,12 @@ REGISTER_FROM_WHO = """
          jsonb_build_object('section', (SELECT code FROM sec)), ''
     FROM reg, who
 )
-SELECT reg.id, reg.state, reg.created_at, sec.student_id, sec.id, sec.discipline_id,
-       sec.period_id, sec.code, who.actor_id,
+SELECT reg.id, reg.state, reg.created_at, sec.student_id, sec.id, sec.code,
        CASE WHEN reg.state = 'waitlisted'
             THEN 1 + (SELECT count(*) FROM registration_registration w
                        WHERE w.section_id = sec.id AND w.state = 'waitlisted')
        END
-  FROM reg, sec, who
+  FROM reg, sec
 """
 
 SQL = "WITH" + WHO_BY_STUDENT + REGISTER_FROM_WHO
@@ -112,10 +112,7 @@ class Registered:
     created_at: dt.datetime
     student_id: int
     section_id: int
-    discipline_id: int
-    period_id: int
     section_code: str
-    actor_id: int | None
     # 1 for the first in line (rows committed before this statement); None when enrolled.
     waitlist_position: int | None
 
@@ -140,17 +137,13 @@ def execute(sql: str, params: dict[str, Any]) -> Registered | None:
     # Django's wrapper: its error translation, execute wrappers and query log still apply.
     cursor = (connection.make_debug_cursor(raw) if connection.queries_logged
               else connection.make_cursor(raw))
+    # In autocommit the statement is its own transaction (one round trip, one commit); inside
+    # the caller's transaction it takes a savepoint, so a failure does not poison that one.
+    own_transaction = nullcontext() if connection.get_autocommit() else transaction.atomic()
     try:
-        if connection.get_autocommit():
-            # The statement is its own transaction: one round trip, one commit.
-            with cursor:
-                cursor.execute(sql, params)
-                row = cursor.fetchone()
-        else:
-            # Inside the caller's transaction: a savepoint, so a failure does not poison it.
-            with transaction.atomic(), cursor:
-                cursor.execute(sql, params)
-                row = cursor.fetchone()
+        with own_transaction, cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
     except IntegrityError:
         return None  # a concurrent request won; the full service returns what it made
     return Registered(*row) if row is not None else None

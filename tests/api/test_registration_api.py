@@ -3,15 +3,12 @@ services, 409 with the reason for a refusal, idempotent repeats, and the OpenAPI
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 
 from registrar.api.models import ApiToken
-from registrar.curriculum.models import CalendarEvent, CalendarEventKind
 from registrar.registration.models import Registration
-from tests.registration.builders import approved_plans, build_world
+from tests.api.world import open_registration_world
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +17,7 @@ URL = "/api/v1/registration"
 
 @pytest.fixture
 def world():
-    w = build_world(n_students=3)
-    today = timezone.localdate()
-    CalendarEvent.objects.filter(calendar=w.calendar, kind=CalendarEventKind.REGISTRATION) \
-        .update(starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=1))
-    approved_plans(w, w.students, electives=[w.e1])
-    w.keys = [ApiToken.issue(s.user, "test")[1] for s in w.students]
-    return w
+    return open_registration_world()
 
 
 def _auth(key):

@@ -5,8 +5,6 @@ token, an inactive user, a token whose user is not the student."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.utils import timezone, translation
@@ -14,29 +12,19 @@ from django.utils import timezone, translation
 from registrar.api import registration_lane
 from registrar.api.models import ApiToken
 from registrar.audit.models import AuditEvent
-from registrar.curriculum.models import CalendarEvent, CalendarEventKind
 from registrar.registration import services
 from registrar.registration.models import Registration
-from tests.registration.builders import approved_plans, build_world
+from tests.api.world import open_registration_world
+from tests.registration.builders import SentStatements
 
 URL = "/api/v1/registration/registrations"
 ON_POSTGRES = pytest.mark.skipif(connection.vendor != "postgresql",
                                  reason="the one-statement lane is PostgreSQL's")
 
 
-def _world():
-    w = build_world(n_students=3)
-    today = timezone.localdate()
-    CalendarEvent.objects.filter(calendar=w.calendar, kind=CalendarEventKind.REGISTRATION) \
-        .update(starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=1))
-    approved_plans(w, w.students, electives=[w.e1])
-    w.keys = [ApiToken.issue(s.user, "test")[1] for s in w.students]
-    return w
-
-
 @pytest.fixture
 def world(db):
-    return _world()
+    return open_registration_world()
 
 
 def _post(client, key, section, **extra):
@@ -44,31 +32,18 @@ def _post(client, key, section, **extra):
                        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
 
 
-class Statements(list):
-    """The SQL the request sent, as written (a Django execute wrapper sees every cursor)."""
-
-    def __call__(self, execute, sql, params, many, context):
-        self.append(sql)
-        return execute(sql, params, many, context)
-
-    def lane(self) -> int:
-        return len([sql for sql in self if sql == registration_lane.SQL])
-
-
-def _statements():
-    collected = Statements()
-    return collected, connection.execute_wrapper(collected)
+def _lane(statements: SentStatements) -> int:
+    return statements.count(registration_lane.SQL)
 
 
 @ON_POSTGRES
 def test_happy_path_is_one_statement_answering_as_the_service_would(client, world):
     """§5: seat while seats last, then the FIFO waitlist with the position in line."""
-    statements, wrapper = _statements()
-    with wrapper:
+    with connection.execute_wrapper(statements := SentStatements()):
         first = _post(client, world.keys[0], world.s_e1a)
     assert first.status_code == 201
     # The whole request is the one statement (in a savepoint: the test runs in a transaction).
-    assert statements.lane() == 1 == len([s for s in statements if "SAVEPOINT" not in s])
+    assert _lane(statements) == 1 == len(statements.without_savepoints())
     _post(client, world.keys[1], world.s_e1a)
     waiting = _post(client, world.keys[2], world.s_e1a).json()
     assert waiting["state"] == "waitlisted"
@@ -132,12 +107,11 @@ def test_acting_for_another_student_takes_the_full_path_and_is_refused(client, w
 @ON_POSTGRES
 def test_staff_token_is_not_a_student_and_takes_the_full_path(client, world):
     key = ApiToken.issue(world.registrar, "office")[1]
-    statements, wrapper = _statements()
-    with wrapper:
+    with connection.execute_wrapper(statements := SentStatements()):
         response = _post(client, key, world.s_c1)
     assert response.status_code == 403  # the registrar must name the student
     # Tried, made nothing, and the full path decided.
-    assert statements.lane() == 1 < len(statements)
+    assert _lane(statements) == 1 < len(statements)
 
 
 @ON_POSTGRES
@@ -158,7 +132,7 @@ def test_refusal_and_repeat_come_from_the_full_service(client, world):
 def test_outside_a_transaction_the_statement_commits_on_its_own(client):
     """The server runs in autocommit: the statement is its own transaction, and it is
     prepared on the connection after its first uses (PostgreSQL plans it once)."""
-    w = _world()
+    w = open_registration_world()
     for key, section in zip(w.keys, (w.s_c1, w.s_c1, w.s_e1a), strict=True):
         assert _post(client, key, section).status_code == 201
     assert Registration.objects.filter(section=w.s_c1, state="enrolled").count() == 2

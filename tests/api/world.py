@@ -21,13 +21,21 @@ from registrar.api.models import ApiToken
 from registrar.assessment import services as assessment
 from registrar.contingent.choices import OrderType
 from registrar.contingent.services import add_item, apply_order, approve_order, create_order
-from registrar.curriculum.models import Component, Curriculum, CurriculumEntry, Discipline
+from registrar.curriculum.models import (
+    CalendarEvent,
+    CalendarEventKind,
+    Component,
+    Curriculum,
+    CurriculumEntry,
+    Discipline,
+)
 from registrar.documents import services as documents
 from registrar.institution.models import AcademicPeriod, AcademicYear, PeriodKind
 from registrar.people.models import Role, Student
 from registrar.records.services import record_attempt
 from registrar.registration.models import Registration, RegistrationState, Section
 from tests import factories
+from tests.registration import builders as registration_builders
 
 D = dt.date
 ENROLLED_ON = D(2025, 8, 20)
@@ -142,4 +150,17 @@ def build_world() -> SimpleNamespace:
              "advisor": w.advisor, "teacher": w.teacher, "other_teacher": w.other_teacher,
              "student": w.student_user, "outsider": w.outsider.user}
     w.keys = {role: ApiToken.issue(user, "test")[1] for role, user in users.items()}
+    return w
+
+
+def open_registration_world() -> SimpleNamespace:
+    """`tests.registration.builders.build_world` with its registration window open today,
+    approved plans for its three students (with the first elective) and a bearer token for
+    each (`w.keys`), for the registration endpoints."""
+    w = registration_builders.build_world(n_students=3)
+    today = timezone.localdate()
+    CalendarEvent.objects.filter(calendar=w.calendar, kind=CalendarEventKind.REGISTRATION) \
+        .update(starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=1))
+    registration_builders.approved_plans(w, w.students, electives=[w.e1])
+    w.keys = [ApiToken.issue(s.user, "test")[1] for s in w.students]
     return w

@@ -162,3 +162,16 @@ def approve_through_workflow(w: SimpleNamespace, student: Student,
     services.submit_plan(plan, by=student.user)
     services.advisor_approve(plan, by=w.advisor)
     return services.dean_approve(plan, by=w.dean)
+
+
+class SentStatements(list):
+    """The SQL sent while it is the connection's execute wrapper, as written (a Django execute
+    wrapper sees every cursor, the prepared registration statement's too):
+    `with connection.execute_wrapper(sent := SentStatements()): ...`."""
+
+    def __call__(self, execute, sql, params, many, context):
+        self.append(sql)
+        return execute(sql, params, many, context)
+
+    def without_savepoints(self) -> list[str]:
+        return [sql for sql in self if "SAVEPOINT" not in sql]

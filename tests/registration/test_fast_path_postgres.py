@@ -12,7 +12,7 @@ from registrar.registration import services
 from registrar.registration.fast_path import SQL, register_in_one_statement
 from registrar.registration.models import Registration
 
-from .builders import REGISTRATION_OPENS, approved_plans
+from .builders import REGISTRATION_OPENS, SentStatements, approved_plans
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
                                 reason="the one-statement path is PostgreSQL's")
@@ -21,17 +21,11 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
 def test_happy_path_is_one_statement_with_the_same_result(world):
     approved_plans(world, world.students, electives=[world.e1])
     first, second, third = world.students[:3]
-    sent: list[str] = []
-
-    def collect(execute, sql, params, many, context):
-        sent.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(collect):
+    with connection.execute_wrapper(sent := SentStatements()):
         made = register_in_one_statement(first, world.s_e1a, by=first.user,
                                          today=REGISTRATION_OPENS)
     assert made is not None and made.state == "enrolled"
-    assert [sql for sql in sent if "SAVEPOINT" not in sql] == [SQL]
+    assert sent.without_savepoints() == [SQL]
     register_in_one_statement(second, world.s_e1a, by=second.user, today=REGISTRATION_OPENS)
     waiting = register_in_one_statement(third, world.s_e1a, by=third.user,
                                         today=REGISTRATION_OPENS)

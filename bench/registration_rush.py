@@ -71,6 +71,26 @@ def log(message: str = "") -> None:
     print(message, flush=True)
 
 
+def arm_deadline(max_seconds: int) -> None:
+    """`BenchTimeout` in the main thread once --max-seconds have passed."""
+
+    def on_alarm(signum: int, frame: Any) -> None:
+        raise BenchTimeout(f"--max-seconds {max_seconds} reached")
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(max_seconds)
+
+
+def have_aiohttp() -> bool:
+    """The load client's HTTP library (not a project dependency); says how to get it."""
+    try:
+        import aiohttp  # noqa: F401
+    except ImportError:
+        log("aiohttp is needed: .venv/bin/pip install -e '.[bench]'  (aiohttp==3.14.5)")
+        return False
+    return True
+
+
 # --- Machine -----------------------------------------------------------------------------
 
 def cpu_model() -> str:
@@ -805,17 +825,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
     hard_deadline = started + args.max_seconds
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise BenchTimeout(f"--max-seconds {args.max_seconds} reached")
-
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(args.max_seconds)
-
-    try:
-        import aiohttp  # noqa: F401
-    except ImportError:
-        log("aiohttp is needed: .venv/bin/pip install -e '.[bench]'  (aiohttp==3.14.5)")
+    arm_deadline(args.max_seconds)
+    if not have_aiohttp():
         return 2
     if not args.no_pgbench and shutil.which("pgbench") is None:
         log("pgbench is not on PATH (apt-get install postgresql-client); or pass --no-pgbench")

@@ -112,8 +112,10 @@ from bench.registration_rush import (  # noqa: E402
     PgTarget,
     Seeded,
     Server,
+    arm_deadline,
     create_database,
     drop_database,
+    have_aiohttp,
     migrate,
     percentile,
     server_env,
@@ -870,16 +872,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.monotonic()
     hard_deadline = started + args.max_seconds
-
-    def on_alarm(signum: int, frame: Any) -> None:
-        raise BenchTimeout(f"--max-seconds {args.max_seconds} reached")
-
-    signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(args.max_seconds)
-    try:
-        import aiohttp  # noqa: F401
-    except ImportError:
-        log("aiohttp is needed: .venv/bin/pip install -e '.[bench]'")
+    arm_deadline(args.max_seconds)
+    if not have_aiohttp():
         return 2
 
     admin = PgTarget.from_url("postgres://postgres@127.0.0.1:5432/postgres")

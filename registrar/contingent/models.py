@@ -19,7 +19,7 @@ from .choices import (
     OrderType,
     ScholarshipKind,
 )
-from .transitions import Refused, check_choices
+from .transitions import CODED_ITEM_FIELDS, Refused, check_choices
 
 
 class ImmutableOrderError(Exception):
@@ -101,10 +101,6 @@ class Order(models.Model):
     @staticmethod
     def format_number(order_type: str, year: int, sequence: int) -> str:
         return f"{sequence}-{NUMBER_CODES[order_type]}/{year}"
-
-
-# Item fields holding a code; checked against the order type by `transitions.check_choices`.
-CODED_ITEM_FIELDS = ("reason", "leave_kind", "to_funding", "scholarship_kind")
 
 
 class OrderItem(models.Model):

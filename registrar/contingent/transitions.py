@@ -94,6 +94,9 @@ WINDOWED = frozenset(
 )
 
 
+# Item fields holding a code (the same names on `Change` and on `OrderItem`).
+CODED_ITEM_FIELDS = ("reason", "leave_kind", "to_funding", "scholarship_kind")
+
 # The reasons an item of each order type may give; a type not listed takes none (blank).
 ITEM_REASONS: dict[str, type[models.TextChoices]] = {OrderType.EXPULSION: ExpulsionReason}
 
@@ -230,10 +233,7 @@ def _check_leave(change: Change, policy: PolicyValues) -> None:
 def apply_change(state: StudentState, change: Change, policy: PolicyValues) -> StudentState:
     """The state after `change`, or `Refused` with the field and reason."""
     _check_status(state, change)
-    check_choices(change.order_type, {
-        "reason": change.reason, "leave_kind": change.leave_kind,
-        "to_funding": change.to_funding, "scholarship_kind": change.scholarship_kind,
-    })
+    check_choices(change.order_type, {f: getattr(change, f) for f in CODED_ITEM_FIELDS})
     _check_date(state, change)
     _check_window(change, policy)
     kind = change.order_type

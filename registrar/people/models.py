@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -47,15 +48,21 @@ class PersonName(models.Model):
     class Meta:
         abstract = True
 
-    def full_name_in(self, language: str | None) -> str:
+    @staticmethod
+    def name_in(names: Mapping[str, str], language: str | None) -> str:
+        """The full name in a language from the ``NAME_FIELDS`` values (a row read with
+        ``values()`` gives the same name as the instance): the Latin name in English, the
+        Kazakh one in Kazakh, the Russian one otherwise and when the other is missing."""
         lang = (language or "ru")[:2]
-        if lang == "en" and self.last_name_en:
-            return f"{self.last_name_en} {self.first_name_en}".strip()
-        if lang == "kk" and self.last_name_kk:
-            parts = (self.last_name_kk, self.first_name_kk, self.patronymic_kk)
-        else:
-            parts = (self.last_name_ru, self.first_name_ru, self.patronymic_ru)
+        if lang == "en" and names["last_name_en"]:
+            return f"{names['last_name_en']} {names['first_name_en']}".strip()
+        suffix = "kk" if lang == "kk" and names["last_name_kk"] else "ru"
+        parts = (names[f"last_name_{suffix}"], names[f"first_name_{suffix}"],
+                 names[f"patronymic_{suffix}"])
         return " ".join(p for p in parts if p)
+
+    def full_name_in(self, language: str | None) -> str:
+        return self.name_in({f: getattr(self, f) for f in self.NAME_FIELDS}, language)
 
     @property
     def full_name(self) -> str:

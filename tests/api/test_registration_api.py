@@ -48,6 +48,66 @@ def test_full_section_waitlists_with_position(client, world):
     assert (e1a["enrolled"], e1a["seats_left"]) == (2, 0)
 
 
+def test_my_registrations_show_the_place_in_line_in_one_query(client, world):
+    """§5 waitlist through the API: each student's list gives their own rows with the
+    position the service computes; the list costs the same queries however many rows are
+    waitlisted (issue 10: it asked one query per waitlisted row)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registrar.registration import services
+
+    made = [client.post(f"{URL}/registrations", {"section_id": section.pk},
+                        content_type="application/json", **_auth(k)).json()
+            for section in (world.s_e1a, world.s_c1) for k in world.keys]
+    mine = []
+    for key in world.keys:
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get(f"{URL}/registrations", {"period_id": world.autumn.pk},
+                                **_auth(key))
+        assert answer.status_code == 200
+        mine.append((answer.json(), len(queries)))
+    assert len({n for _, n in mine}) == 1
+    third = mine[2][0]
+    assert {r["id"] for r in third} == {m["id"] for m in made if m["student_id"]
+                                        == world.students[2].pk}
+    for row in third:
+        registration = Registration.objects.get(pk=row["id"])
+        assert row == {"id": registration.pk, "student_id": world.students[2].pk,
+                       "section_id": registration.section_id,
+                       "section_code": registration.section.code, "state": registration.state,
+                       "waitlist_position": services.waitlist_position(registration)}
+    assert sorted(r["waitlist_position"] or 0 for r in third) == [0, 1]
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_sections_name_the_teacher_in_the_request_language(client, world, language):
+    """The sections list gives each section's figures and its teacher's name as the person
+    model writes it in the language asked for."""
+    from django.utils import translation
+
+    from tests import factories
+
+    teacher = factories.user(role="teacher").staff
+    teacher.last_name_kk, teacher.first_name_kk = "Әлиев", "Бақыт"
+    teacher.last_name_en, teacher.first_name_en = "Aliyev", "Bakyt"
+    teacher.save()
+    world.s_c1.teacher = teacher
+    world.s_c1.save(update_fields=["teacher"])
+    answer = client.get(f"{URL}/sections", {"period_id": world.autumn.pk,
+                                            "discipline_id": world.c1.pk},
+                        HTTP_ACCEPT_LANGUAGE=language, **_auth(world.keys[0]))
+    assert answer.status_code == 200
+    [row] = answer.json()
+    with translation.override(language):
+        name = str(teacher)
+    assert name and row == {
+        "id": world.s_c1.pk, "code": world.s_c1.code, "discipline_id": world.c1.pk,
+        "discipline_code": world.c1.code, "teacher": name, "language": "ru", "capacity": 30,
+        "enrolled": 0, "seats_left": 30, "schedule": world.s_c1.schedule,
+        "status": world.s_c1.status}
+
+
 def test_refusal_is_409_with_the_reason(client, world):
     response = client.post(f"{URL}/registrations", {"section_id": world.s_out.pk},
                            content_type="application/json", **_auth(world.keys[0]))

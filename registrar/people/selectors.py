@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Value, Window
 from django.db.models.functions import Coalesce
 
 from .models import Student
@@ -18,6 +18,9 @@ from .search import query_terms
 
 PAGE_SIZE = 50
 IIN_LENGTH = 12
+# What a page of results reads of each student: the columns the list shows, the group's name
+# as `group_name` (no other related row).
+LIST_FIELDS = (*Student.NAME_FIELDS, "iin", "status", "group_id", "year_of_study", "funding")
 
 
 def search_students(students: QuerySet[Student], text: str) -> QuerySet[Student]:
@@ -41,16 +44,46 @@ def search_students(students: QuerySet[Student], text: str) -> QuerySet[Student]
 
 def search_page(students: QuerySet[Student], text: str, page: int | str | None = 1,
                 per_page: int = PAGE_SIZE) -> Page:
-    """One page of the matching students, by Russian surname and given name.
+    """One page of the matching students, by Russian surname and given name, read with
+    `LIST_FIELDS` only (other fields are deferred) and the group's name as `group_name`.
 
     Without a query the name index gives the first page at once. With one, the order is by
     an expression the name index cannot serve, so the database filters first and sorts the
     few matches: walking the name index and testing every student until 50 match costs a
-    full pass in random order when a name is rare (4× slower on SQLite at 50,000)."""
-    if query_terms(text or ""):
+    full pass in random order when a name is rare (4× slower on SQLite at 50,000).
+
+    With a query, every match is read for the sort anyway, so the number found comes with
+    the rows (a window count) instead of from a COUNT query of its own (issue 10: the live
+    search runs on every keystroke); a page past the end falls back on the paginator, which
+    counts and gives the last page. Without one, a window count would read every student
+    where the index gives 50: the paginator counts."""
+    terms = query_terms(text or "")
+    if terms:
         order: tuple[Any, ...] = (Coalesce("last_name_ru", Value("")),
                                   Coalesce("first_name_ru", Value("")), "pk")
     else:
         order = ("last_name_ru", "first_name_ru", "pk")
-    found = search_students(students, text).order_by(*order)
-    return Paginator(found, per_page).get_page(page)
+    found = (search_students(students, text).select_related(None).only(*LIST_FIELDS)
+             .annotate(group_name=F("group__name")).order_by(*order))
+    paginator = Paginator(found, per_page)
+    number = _page_number(page)
+    if not terms or number is None:
+        return paginator.get_page(page)
+    bottom = (number - 1) * per_page
+    rows = list(found.annotate(found=Window(Count("pk")))[bottom:bottom + per_page])
+    if not rows and number > 1:
+        return paginator.get_page(page)
+    paginator.count = rows[0].found if rows else 0
+    return Page(rows, number, paginator)
+
+
+def _page_number(page: int | str | None) -> int | None:
+    """The page asked for, read as `Paginator.get_page` reads it before it knows the count:
+    1 when it is not a whole number, None when it is below 1 (the last page is meant)."""
+    if page is None:
+        return 1
+    try:
+        number = int(page)
+    except ValueError:
+        return 1
+    return number if number >= 1 else None

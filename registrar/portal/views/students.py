@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -19,6 +23,7 @@ from registrar.documents.models import DocumentKind
 from registrar.documents.selectors import documents_visible_to, transcript_data
 from registrar.institution.models import Language
 from registrar.people import imports
+from registrar.people.choices import Funding, StudentStatus
 from registrar.people.models import Student
 from registrar.people.roles import scope_of
 from registrar.people.selectors import search_page
@@ -35,7 +40,7 @@ def student_list(request: HttpRequest) -> HttpResponse:
     form = StudentSearchForm(request.GET)
     text = form.cleaned_data["q"] if form.is_valid() else ""
     page = search_page(students_visible_to(request.user), text, request.GET.get("page"))
-    context = {"form": form, "page": page, "q": text}
+    context = {"form": form, "page": page, "q": text, "rows": _result_rows(page)}
     htmx = getattr(request, "htmx", None)
     partial = htmx is not None and bool(htmx) and not (htmx.boosted
                                                        or htmx.history_restore_request)
@@ -43,6 +48,18 @@ def student_list(request: HttpRequest) -> HttpResponse:
                       "portal/students/list.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _result_rows(page: Page) -> list[dict[str, Any]]:
+    """The table's cells per student found, computed once here rather than by template tags
+    per row (issue 10: the live search redraws the table on every keystroke)."""
+    link = reverse("portal:student_detail", args=[0]).removesuffix("0/")
+    statuses = {value: str(label) for value, label in StudentStatus.choices}
+    fundings = {value: str(label) for value, label in Funding.choices}
+    return [{"href": f"{link}{s.pk}/", "name": s.full_name, "iin": s.iin,
+             "group": s.group_name or "", "year": str(s.year_of_study), "status": s.status,
+             "status_label": statuses.get(s.status, s.status),
+             "funding": fundings.get(s.funding, s.funding)} for s in page]
 
 
 def _card(student: Student, user, language: str) -> dict:

@@ -201,6 +201,8 @@ MEDIA_URL = "media/"
 
 # --- Security headers, cookies and sessions (docs/security.md, "Production settings") -------
 # A staff working day; the session also ends when the browser is closed.
+# Django's database sessions, read with one plain statement (accounts/sessions.py).
+SESSION_ENGINE = "registrar.accounts.sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True

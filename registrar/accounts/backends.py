@@ -2,8 +2,9 @@
 
 Two departures from Django's ModelBackend, both for the cost of every portal page:
 
-- the user of a session is loaded with their student and staff rows in one query (the
-  permission scope needs both, so `people.roles.scope_of` asks for them on every page);
+- the user of a session is loaded with their student and staff rows in one plain statement
+  and their roles in another (`accounts.loading`; the permission scope and the navigation
+  need all of them on every page);
 - Django's model permissions (the auth_permission tables) count only for staff accounts, the
   ones that may enter the admin, where those permissions govern what they may change. Everyone
   else's rights come from their roles through the rules in each app's `permissions.py`, so
@@ -15,18 +16,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+from .loading import user_by_id
 
 
 class AccountBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
-        User = get_user_model()
-        try:
-            user = User._default_manager.select_related("student", "staff").get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = user_by_id(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         if not _may_hold_model_permissions(user_obj):

@@ -76,3 +76,36 @@ def test_navigation_follows_the_roles(client, role, shown, hidden):
     page = client.get(reverse("portal:home")).content.decode()
     nav = page[page.index("<nav"):page.index("</nav>")]
     assert reverse(shown) in nav and reverse(hidden) not in nav
+
+
+def test_the_session_user_is_the_orm_user_with_the_scope_loaded():
+    """The plain-statement load (accounts/loading.py) gives the same user as the ORM, field by
+    field, with the dean's faculties in the permission scope and no further query for it."""
+    from django.contrib.auth import get_user_model
+
+    faculty = factories.faculty()
+    dean = factories.dean(faculty)
+    user = AccountBackend().get_user(dean.pk)
+    orm = get_user_model().objects.get(pk=dean.pk)
+    fields = [f.attname for f in orm._meta.concrete_fields]
+    assert [getattr(user, f) for f in fields] == [getattr(orm, f) for f in fields]
+    staff_fields = [f.attname for f in orm.staff._meta.concrete_fields]
+    assert [getattr(user.staff, f) for f in staff_fields] == \
+        [getattr(orm.staff, f) for f in staff_fields]
+    student = factories.student()
+    student.user = factories.user()
+    student.save()
+    loaded = AccountBackend().get_user(student.user.pk).student
+    student.refresh_from_db()
+    student_fields = [f.attname for f in student._meta.concrete_fields]
+    assert [getattr(loaded, f) for f in student_fields] == \
+        [getattr(student, f) for f in student_fields]
+    with CaptureQueriesContext(connection) as queries:
+        scope = scope_of(user)
+    assert len(queries) == 0
+    assert scope.dean_faculty_ids == frozenset({faculty.pk})
+
+
+@pytest.mark.parametrize("user_id", [None, "", "abc", "999999999"])
+def test_a_malformed_or_unknown_session_user_id_is_nobody(user_id):
+    assert AccountBackend().get_user(user_id) is None

@@ -114,10 +114,34 @@ def transcript_data(student: Student, language: str = "ru") -> dict[str, Any]:
     language = (language or "ru")[:2]
     student = Student.objects.select_related(
         "programme__department__faculty", "group").get(pk=student.pk)
+    record, scale_policy = _record(student.pk, language)
+    if scale_policy is None:
+        scale_policy = policy_on(timezone.localdate())
+    with translation.override(language):
+        return {
+            "schema": SCHEMA_VERSION,
+            "language": language,
+            "university": settings.UNIVERSITY_NAME.get(language, ""),
+            "holder": holder_data(student, language),
+            "terms": record["terms"],
+            "totals": record["totals"],
+            "scale": _scale_rows(scale_policy),
+        }
+
+
+def academic_record(student_id: int, language: str = "ru") -> dict[str, Any]:
+    """The terms and totals of `transcript_data` alone (the student card's academic history):
+    without the holder and the scale, so the student is not read again (issue 10)."""
+    return _record(student_id, (language or "ru")[:2])[0]
+
+
+def _record(student_id: int, language: str) -> tuple[dict[str, Any], PolicyValues | None]:
+    """The terms and totals of a transcript, and the policy of the last term (None if none)."""
     attempts = list(
-        Attempt.objects.filter(student=student).select_related("period__year", "discipline")
+        Attempt.objects.filter(student_id=student_id).select_related("period__year", "discipline")
         .order_by("period__starts_on", "period_id", "discipline__code", "recorded_at", "id"))
-    snapshots = {s.period_id: s for s in GpaSnapshot.objects.filter(student=student)}
+    snapshots = {s.period_id: s for s in GpaSnapshot.objects.filter(student_id=student_id)
+                 .order_by()}  # by period: the default order (by student name) joins for nothing
     policies: dict[int, PolicyValues] = {}
 
     def band(period: AcademicPeriod, letter: str) -> GradeBand | None:
@@ -167,28 +191,27 @@ def transcript_data(student: Student, language: str = "ru") -> dict[str, Any]:
                 "credits_earned": snapshot.credits_earned if snapshot else None,
             })
         last = snapshots.get(terms[-1]["period_id"]) if terms else None
+        scale_policy = None
         if terms:
             last_period = by_term[terms[-1]["period_id"]][0]
             scale_policy = policies.get(last_period.year.start_year) or policy_for_year(
                 last_period.year.start_year)
-        else:
-            scale_policy = policy_on(timezone.localdate())
-        return {
-            "schema": SCHEMA_VERSION,
-            "language": language,
-            "university": settings.UNIVERSITY_NAME.get(language, ""),
-            "holder": holder_data(student, language),
+        record = {
             "terms": terms,
             "totals": {
                 "credits_earned": last.credits_earned if last else 0,
                 "cumulative_gpa": _gpa(last.cumulative_gpa) if last else None,
                 "disciplines": len({r["code"] for t in terms for r in t["rows"]}),
             },
-            "scale": _scale_rows(scale_policy),
         }
+        return record, scale_policy
 
 
 # --- Who sees which document --------------------------------------------------------------
+
+# What a list of issued documents shows (the stored content is not among them).
+DOCUMENT_LIST_FIELDS = ("kind", "student_id", "language", "code", "issued_at", "revoked_at")
+
 
 def documents_visible_to(user: Any) -> QuerySet[IssuedDocument]:
     """The documents a user may download: the registrar all; a dean those of students of their

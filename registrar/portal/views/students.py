@@ -20,7 +20,11 @@ from registrar.contingent.models import OrderItem, StatusChange
 from registrar.contingent.personal_files import checklist
 from registrar.contingent.selectors import orders_visible_to, students_visible_to
 from registrar.documents.models import DocumentKind
-from registrar.documents.selectors import documents_visible_to, transcript_data
+from registrar.documents.selectors import (
+    DOCUMENT_LIST_FIELDS,
+    academic_record,
+    documents_visible_to,
+)
 from registrar.institution.models import Language
 from registrar.people import imports
 from registrar.people.choices import Funding, StudentStatus
@@ -68,25 +72,29 @@ def _card(student: Student, user, language: str) -> dict:
     history = list(StatusChange.objects.filter(student=student).select_related(
         "group", "programme", "order_item__order").order_by("effective_date", "id"))
     visible_orders = set(orders.filter(
-        pk__in={c.order_item.order_id for c in history if c.order_item_id}).values_list(
-        "pk", flat=True))
+        pk__in={c.order_item.order_id for c in history}).values_list("pk", flat=True)
+    ) if history else set()
     touching = (OrderItem.objects.filter(student=student, order__in=orders)
-                .select_related("order", "order__faculty").order_by("-order__created_at", "-id"))
+                .select_related("order").order_by("-order__created_at", "-id"))
     debts = list(AcademicDebt.objects.filter(student=student)
                  .select_related("discipline", "failed_attempt__period__year",
                                  "cleared_by__period__year")
                  .order_by("-state", "failed_attempt__period__starts_on", "discipline__code"))
-    plans = (StudyPlan.objects.filter(student=student).select_related("period__year")
-             .order_by("-period__starts_on"))
+    plans = list(StudyPlan.objects.filter(student=student).select_related("period__year")
+                 .order_by("-period__starts_on"))
+    for plan in plans:  # the permission rules read plan.student: not once per plan
+        plan.student = student
     return {
         "history": history,
         "visible_orders": visible_orders,
         "orders": list(touching) if user.has_perm("contingent.add_order") else None,
-        "record": transcript_data(student, language),
+        "record": academic_record(student.pk, language),
         "debts": debts,
         "open_debts": sum(1 for d in debts if d.state == DebtState.OPEN),
         "plans": [(p, user.has_perm("registration.view_studyplan", p)) for p in plans],
-        "documents": list(documents_visible_to(user).filter(student=student)),
+        # The listed columns only: not the stored content of each document.
+        "documents": list(documents_visible_to(user).filter(student=student)
+                          .select_related(None).only(*DOCUMENT_LIST_FIELDS)),
     }
 
 

@@ -12,7 +12,12 @@ from pydantic import BaseModel
 from registrar.people.models import PersonName, Student
 from registrar.people.roles import scope_of
 from registrar.registration import services
-from registrar.registration.models import ACTIVE_STATES, Registration, Section
+from registrar.registration.models import (
+    ACTIVE_STATES,
+    Registration,
+    RegistrationState,
+    Section,
+)
 from registrar.registration.selectors import with_waitlist_position
 
 from . import registration_lane
@@ -124,13 +129,17 @@ def list_sections(request: HttpRequest, period_id: QueryId,
 def my_registrations(request: HttpRequest, period_id: QueryId,
                      student_id: OptionalQueryId = None):
     student = _student_for(request, student_id)
-    rows = with_waitlist_position(Registration.objects.filter(
+    rows = list(Registration.objects.filter(
         student=student, period_id=period_id, state__in=ACTIVE_STATES
-    )).values_list(  # type: ignore[misc]  # the stubs do not see the selector's annotation
-        "id", "section_id", "section__code", "state", "waitlist_position")
+    ).values_list("id", "section_id", "section__code", "state"))
+    # Places in line in a second query, only when something is waitlisted (seldom).
+    waiting = [pk for pk, _, _, state in rows if state == RegistrationState.WAITLISTED]
+    positions = dict(with_waitlist_position(Registration.objects.filter(pk__in=waiting))
+                     .values_list("pk", "waitlist_position")  # type: ignore[misc]  # annotated
+                     ) if waiting else {}
     return [RegistrationOut(id=pk, student_id=student.pk, section_id=section_id,
-                            section_code=code, state=state, waitlist_position=position)
-            for pk, section_id, code, state, position in rows]
+                            section_code=code, state=state, waitlist_position=positions.get(pk))
+            for pk, section_id, code, state in rows]
 
 
 @router.post("/registrations", response={**WRITE_ERRORS, 200: RegistrationOut,

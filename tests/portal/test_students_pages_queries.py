@@ -3,14 +3,22 @@ whatever the number of rows they show (no query per row, none issued by the temp
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from registrar.audit.models import Disclosure
+from registrar.contingent.models import PersonalFileDocument
+from registrar.contingent.personal_files import receive_document
+from registrar.documents import services as documents
 from registrar.people.models import Student
 from registrar.people.selectors import search_page
+from registrar.registration.models import StudyPlan
 from tests import factories
+from tests.records.builders import build_world, enrol, grade
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +88,45 @@ def test_the_number_found_and_the_pages_are_the_paginators(client):
     assert nothing.paginator.count == 0 and list(nothing) == [] and nothing.number == 1
     everyone = search_page(students, "", 1, per_page=3)
     assert everyone.paginator.count == 7 and len(everyone) == 3
+
+
+# --- The student card -----------------------------------------------------------------------
+
+def _with_rows(w, student, n: int) -> None:
+    """n rows in every list of the card: grades, debts, study plans, issued documents,
+    received personal-file documents (and the audit events these make)."""
+    periods = [w.autumn, w.spring, w.summer, w.next_autumn]
+    for i in range(n):
+        grade(w, student, periods[i % 2], "B")
+        grade(w, student, periods[i % 2], "F")  # opens a debt
+        StudyPlan.objects.create(student=student, period=periods[i % len(periods)],
+                                 semester=1 + i)
+        documents.issue_transcript(student, by=w.registrar, language="en")
+        receive_document(student, PersonalFileDocument.objects.order_by("pk")[i],
+                         by=w.registrar, received_on=dt.date(2025, 8, 1 + i))
+
+
+def test_the_card_costs_the_same_queries_for_one_row_or_four(client):
+    """Issue 10: the card's queries do not grow with its rows (attempts, debts, plans,
+    documents, the personal file), for the registrar, the dean and the advisor; every view
+    still records one disclosure."""
+    w = build_world()
+    few, many = enrol(w, 2)
+    advisor = factories.user(role="advisor")
+    Student.objects.filter(pk__in=[few.pk, many.pk]).update(advisor=advisor.staff)
+    _with_rows(w, few, 1)
+    _with_rows(w, many, 4)
+    for user in (w.registrar, w.dean, advisor):
+        client.force_login(user)
+        counts = []
+        for student, n in ((few, 1), (many, 4)):
+            before = Disclosure.objects.filter(student=student, user=user).count()
+            response, sql = fetch(client, reverse("portal:student_detail", args=[student.pk]))
+            assert len(response.context["plans"]) == len(response.context["debts"]) == n
+            assert sum(len(t["rows"]) for t in response.context["record"]["terms"]) == 2 * n
+            assert Disclosure.objects.filter(student=student, user=user).count() == before + 1
+            counts.append(len(sql))
+        assert counts[0] == counts[1], user
+    html = response.content.decode()
+    assert reverse("portal:plan_detail", args=[StudyPlan.objects.filter(
+        student=many).first().pk]) in html  # the advisor may open their advisee's plans

@@ -22,16 +22,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from registrar.curriculum.models import Discipline
-from registrar.institution.models import AcademicGroup, AcademicPeriod
+from registrar.institution.models import AcademicGroup, AcademicPeriod, AcademicYear
 from registrar.people.models import Student, StudentStatus
 from registrar.people.roles import scope_of
 from registrar.policy import grading
@@ -144,6 +148,184 @@ def student_scores(student: Student, period: AcademicPeriod | None = None) -> li
             final=finals.get(section_id)))
     rows.sort(key=lambda r: (r.period.starts_on, r.discipline.code, r.section.code))
     return rows
+
+
+# --- The portal's grade pages ------------------------------------------------------------
+# These pages are read on every visit (issue 10: CPU per request). The student's grades and
+# the lines of a sheet are plain statements whose values are converted as the ORM converts
+# the fields they read (`_fetch`): compiling the same joins with the ORM costs about ten times
+# the CPU. The teaching list keeps the ORM (its visibility is `sheets_visible_to`'s condition)
+# and reads `values_list` with only the columns it shows.
+
+_SHEET_KINDS = dict(GradeSheet._meta.get_field("kind").flatchoices)
+_SHEET_STATES = dict(GradeSheet._meta.get_field("state").flatchoices)
+
+
+def _language() -> str:
+    """The active language as the suffix of the trilingual name columns (the Russian name
+    for another language, as `TrilingualName.name`)."""
+    language = (get_language() or "ru")[:2]
+    return language if language in ("kk", "ru", "en") else "ru"
+
+
+Column = tuple[str, type[Model], str]  # (table alias, model, field name)
+
+
+def _select(columns: Sequence[Column]) -> str:
+    qn = connection.ops.quote_name
+    fields: list[Any] = [model._meta.get_field(name) for _alias, model, name in columns]
+    return ", ".join(f"{alias}.{qn(field.column)}"
+                     for (alias, _model, _name), field in zip(columns, fields, strict=True))
+
+
+@functools.cache
+def _converters(columns: tuple[Column, ...]) -> list[tuple[int, list[Any], Any]]:
+    """Per column that needs them, the backend's and the field's converters, as the ORM
+    applies them to the values it reads (a Decimal quantized to the field's places, a bool and
+    a date on SQLite; none on PostgreSQL)."""
+    found = []
+    for i, (_alias, model, name) in enumerate(columns):
+        field: Any = model._meta.get_field(name)
+        col = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+        if converters:
+            found.append((i, converters, col))
+    return found
+
+
+def _fetch(sql: str, params: Sequence[Any], columns: tuple[Column, ...]) -> list[list[Any]]:
+    """The rows of `sql`, whose select list is `_select(columns)`, converted as the ORM
+    would convert the fields read."""
+    converters = _converters(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [list(row) for row in cursor.fetchall()]
+    for row in rows:
+        for i, found, col in converters:
+            value = row[i]
+            for convert in found:
+                value = convert(value, col, connection)
+            row[i] = value
+    return rows
+
+
+@dataclasses.dataclass(frozen=True)
+class SectionRef:
+    pk: int
+    code: str
+
+
+@dataclasses.dataclass(frozen=True)
+class GradeLine:
+    """A line of the student's own grades page: `StudentScores` reduced to what it shows."""
+
+    section: SectionRef
+    discipline: str  # as str(Discipline), in the active language
+    r1: ScoreCell | None
+    r2: ScoreCell | None
+    exam: ScoreCell | None
+    resit: ScoreCell | None
+    final_score: Decimal | None
+    letter: str
+
+
+def _own_grade_columns(language: str) -> tuple[Column, ...]:
+    return (("sh", GradeSheet, "section"), ("sh", GradeSheet, "kind"),
+            ("sh", GradeSheet, "state"), ("e", GradeEntry, "score"), ("e", GradeEntry, "absent"),
+            ("s", Section, "code"), ("d", Discipline, "code"),
+            ("d", Discipline, f"name_{language}"), ("d", Discipline, "name_ru"),
+            ("p", AcademicPeriod, "starts_on"), ("f", FinalResult, "final_score"),
+            ("f", FinalResult, "letter"))
+
+
+@functools.cache
+def _own_grades_sql(columns: tuple[Column, ...]) -> str:
+    return (
+        f"SELECT {_select(columns)} FROM {GradeEntry._meta.db_table} e"  # noqa: S608 (constants only)
+        f" JOIN {GradeSheet._meta.db_table} sh ON sh.id = e.sheet_id"
+        f" JOIN {Section._meta.db_table} s ON s.id = sh.section_id"
+        f" JOIN {Discipline._meta.db_table} d ON d.id = s.discipline_id"
+        f" JOIN {AcademicPeriod._meta.db_table} p ON p.id = s.period_id"
+        f" LEFT JOIN {FinalResult._meta.db_table} f"
+        " ON f.section_id = sh.section_id AND f.student_id = e.student_id"
+        " WHERE e.student_id = %s")
+
+
+def own_grade_lines(student_id: int) -> list[GradeLine]:
+    """The student's own scores as `student_scores` gives them (the final result once there
+    is one), one line per section, ordered by term, discipline code and section code: one
+    plain statement."""
+    columns = _own_grade_columns(_language())
+    cells: dict[int, dict[str, ScoreCell | None]] = defaultdict(dict)
+    heads: dict[int, list[Any]] = {}
+    for section_id, kind, state, score, absent, *head in _fetch(
+            _own_grades_sql(columns), [student_id], columns):
+        if score is not None or absent:  # else nothing is entered yet
+            cells[section_id][kind] = ScoreCell(None if absent else score, absent,
+                                                state == SheetState.LOCKED)
+        heads[section_id] = head
+    lines = []
+    for section_id, (code, discipline_code, name, name_ru, _starts_on, final_score,
+                     letter) in sorted(heads.items(),
+                                       key=lambda item: (item[1][4], item[1][1], item[1][0])):
+        kinds = cells[section_id]
+        lines.append(GradeLine(
+            section=SectionRef(section_id, code),
+            discipline=f"{discipline_code} {name or name_ru}",
+            r1=kinds.get(SheetKind.RATING_1), r2=kinds.get(SheetKind.RATING_2),
+            exam=kinds.get(SheetKind.EXAM), resit=kinds.get(SheetKind.RESIT),
+            final_score=final_score, letter=letter or ""))
+    return lines
+
+
+def sheet_rows(user: Any, limit: int = 300) -> list[dict[str, Any]]:
+    """The sheets a user sees (`sheets_visible_to`) as the teaching list shows them, newest
+    term first: one query of the columns shown, labels in the active language."""
+    language = _language()
+    rows = list(sheets_visible_to(user).order_by(
+        "-section__period__starts_on", "section__code", "kind").values_list(
+        "pk", "kind", "state", "entry_deadline", "section__code",
+        f"section__discipline__name_{language}", "section__discipline__name_ru",
+        "section__period__kind", "section__period__year__start_year")[:limit])
+    periods: dict[tuple[str, int], str] = {}
+    out = []
+    for pk, kind, state, deadline, code, name, name_ru, period_kind, start_year in rows:
+        period = periods.get((period_kind, start_year))
+        if period is None:  # str(AcademicPeriod), once per term on the page
+            period = periods[period_kind, start_year] = str(AcademicPeriod(
+                kind=period_kind, year=AcademicYear(start_year=start_year)))
+        out.append({"pk": pk, "kind": _SHEET_KINDS.get(kind, kind),
+                    "state": state, "state_label": _SHEET_STATES.get(state, state),
+                    "entry_deadline": deadline, "code": code, "discipline": name or name_ru,
+                    "period": period})
+    return out
+
+
+_SHEET_LINE_COLUMNS: tuple[Column, ...] = (
+    ("e", GradeEntry, "student"), ("e", GradeEntry, "score"), ("e", GradeEntry, "absent"),
+    ("e", GradeEntry, "absence_share"), ("g", AcademicGroup, "name"),
+    *(("st", Student, name) for name in Student.NAME_FIELDS))
+
+
+@functools.cache
+def _sheet_lines_sql() -> str:
+    return (
+        f"SELECT {_select(_SHEET_LINE_COLUMNS)} FROM {GradeEntry._meta.db_table} e"  # noqa: S608 (constants only)
+        f" JOIN {Student._meta.db_table} st ON st.id = e.student_id"
+        f" LEFT JOIN {AcademicGroup._meta.db_table} g ON g.id = st.group_id"
+        " WHERE e.sheet_id = %s ORDER BY st.last_name_ru, st.first_name_ru")
+
+
+def sheet_entry_rows(sheet: GradeSheet) -> list[dict[str, Any]]:
+    """The lines of a grade sheet as its page shows them, ordered by the student's name
+    (`sheet.entries` ordered so, with the student and their group): one plain statement."""
+    language = get_language()
+    names = Student.NAME_FIELDS
+    return [{"student_id": student_id, "score": score, "absent": absent,
+             "absence_share": absence_share, "group": group or "",
+             "full_name": Student.name_in(dict(zip(names, name_values, strict=True)), language)}
+            for student_id, score, absent, absence_share, group, *name_values in _fetch(
+                _sheet_lines_sql(), [sheet.pk], _SHEET_LINE_COLUMNS)]
 
 
 # --- Final statement ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,9 +32,10 @@ def _sheet(request: HttpRequest, pk: int) -> GradeSheet:
 @login_required
 def teaching(request: HttpRequest) -> HttpResponse:
     """The sheets of the sections I teach (or, for a dean or the registrar, in my scope)."""
-    sheets = (selectors.sheets_visible_to(request.user)
-              .select_related("section__discipline", "section__period")
-              .order_by("-section__period__starts_on", "section__code", "kind")[:300])
+    sheets = selectors.sheet_rows(request.user, limit=300)
+    link = reverse("portal:sheet_detail", args=[0]).removesuffix("0/")  # one reverse, not one a row
+    for row in sheets:
+        row["url"] = f"{link}{row['pk']}/"
     return render(request, "portal/grades/sheets.html", {"sheets": sheets})
 
 
@@ -63,11 +65,10 @@ def sheet_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("%(count)d scores saved.") % {"count": len(changed)})
         return redirect("portal:sheet_detail", pk=sheet.pk)
-    entries = sheet.entries.select_related("student__group").order_by("student__last_name_ru",
-                                                                      "student__first_name_ru")
     return render(request, "portal/grades/sheet.html", {
         "sheet": sheet,
-        "entries": entries,
+        "entries": selectors.sheet_entry_rows(sheet),
+        "validate_url": reverse("portal:sheet_validate", args=[sheet.pk]),
         "can_enter": can_enter,
         "is_exam": sheet.kind in (SheetKind.EXAM, SheetKind.RESIT),
         "is_rating_2": sheet.kind == SheetKind.RATING_2,
@@ -197,11 +198,8 @@ def my_grades(request: HttpRequest) -> HttpResponse:
     student_id = scope_of(request.user).student_id
     if student_id is None:
         raise PermissionDenied
-    from registrar.people.models import Student
-
-    student = Student.objects.get(pk=student_id)
     return render(request, "portal/grades/mine.html", {
-        "student": student, "rows": selectors.student_scores(student)})
+        "rows": selectors.own_grade_lines(student_id)})
 
 
 @login_required

@@ -9,6 +9,7 @@ to 2 decimals by `registrar.policy.gpa.display`; nothing is recomputed here.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import pgettext
 
-from registrar.institution.models import AcademicPeriod, Degree, StudyForm
+from registrar.institution.models import AcademicYear, Degree, PeriodKind, StudyForm
 from registrar.people.choices import StudentStatus
 from registrar.people.models import Student
 from registrar.people.roles import scope_of
@@ -68,10 +69,6 @@ def _score(value: Decimal | None) -> str | None:
     if value == value.to_integral_value():
         return str(int(value))
     return format(value.normalize(), "f")
-
-
-def _title(attempt: Attempt, language: str) -> str:
-    return getattr(attempt, f"title_{language}", "") or attempt.title_ru
 
 
 def _scale_rows(policy: PolicyValues) -> list[dict[str, Any]]:
@@ -136,71 +133,81 @@ def academic_record(student_id: int, language: str = "ru") -> dict[str, Any]:
 
 
 def _record(student_id: int, language: str) -> tuple[dict[str, Any], PolicyValues | None]:
-    """The terms and totals of a transcript, and the policy of the last term (None if none)."""
-    attempts = list(
-        Attempt.objects.filter(student_id=student_id).select_related("period__year", "discipline")
-        .order_by("period__starts_on", "period_id", "discipline__code", "recorded_at", "id"))
-    snapshots = {s.period_id: s for s in GpaSnapshot.objects.filter(student_id=student_id)
-                 .order_by()}  # by period: the default order (by student name) joins for nothing
+    """The terms and totals of a transcript, and the policy of the last term (None if none).
+
+    Attempts and snapshots are read as rows of the values used (no model instances)."""
+    attempts = (
+        Attempt.objects.filter(student_id=student_id)
+        .order_by("period__starts_on", "period_id", "discipline__code", "recorded_at", "id")
+        .values("period_id", "period__kind", "period__starts_on", "period__year__start_year",
+                "discipline__code", "title_kk", "title_ru", "title_en", "credits",
+                "final_score", "letter", "points", "kind", "counts_in_gpa", "passed"))
+    snapshots = {s["period_id"]: s for s in GpaSnapshot.objects.filter(student_id=student_id)
+                 .order_by()  # by period: the default order (by student name) joins for nothing
+                 .values("period_id", "term_credits", "term_gpa", "year_gpa", "cumulative_gpa",
+                         "credits_earned")}
     policies: dict[int, PolicyValues] = {}
 
-    def band(period: AcademicPeriod, letter: str) -> GradeBand | None:
-        start_year = period.year.start_year
+    def band(start_year: int, letter: str) -> GradeBand | None:
         if start_year not in policies:
             policies[start_year] = policy_for_year(start_year)
         return next((b for b in policies[start_year].grading_scale if b.letter == letter), None)
 
     with translation.override(language):
-        by_term: OrderedDict[int, tuple[AcademicPeriod, list[Attempt]]] = OrderedDict()
+        kinds = dict(PeriodKind.choices)
+        by_term: OrderedDict[int, list[Mapping[str, Any]]] = OrderedDict()
         for attempt in attempts:
-            by_term.setdefault(attempt.period_id, (attempt.period, []))[1].append(attempt)
+            by_term.setdefault(attempt["period_id"], []).append(attempt)
         terms: list[dict[str, Any]] = []
-        for period_id, (period, term_attempts) in by_term.items():
+        for period_id, term_attempts in by_term.items():
+            first = term_attempts[0]
+            start_year = first["period__year__start_year"]
             rows: list[dict[str, Any]] = []
             for a in term_attempts:
-                grade_band = band(period, a.letter)
+                grade_band = band(start_year, a["letter"])
                 traditional = grade_band.traditional if grade_band else ""
                 rows.append({
-                    "code": a.discipline.code,
-                    "title": _title(a, language),
-                    "credits": a.credits,
-                    "score": _score(a.final_score),
-                    "letter": a.letter,
-                    "points": str(a.points),
+                    "code": a["discipline__code"],
+                    "title": a.get(f"title_{language}", "") or a["title_ru"],
+                    "credits": a["credits"],
+                    "score": _score(a["final_score"]),
+                    "letter": a["letter"],
+                    "points": str(a["points"]),
                     "traditional": traditional,
                     "traditional_label": str(traditional_label(traditional)) if traditional
                     else "",
-                    "kind": a.kind,
-                    "counted": a.counts_in_gpa,
-                    "passed": a.passed,
-                    "mark": attempt_mark(a.kind, a.counts_in_gpa),
+                    "kind": a["kind"],
+                    "counted": a["counts_in_gpa"],
+                    "passed": a["passed"],
+                    "mark": attempt_mark(a["kind"], a["counts_in_gpa"]),
                 })
             snapshot = snapshots.get(period_id)
+            year = str(AcademicYear(start_year=start_year))
+            kind = first["period__kind"]
             terms.append({
                 "period_id": period_id,
-                "academic_year": str(period.year),
-                "period_kind": period.kind,
-                "title": f"{period.year} · {period.get_kind_display()}",
-                "starts_on": period.starts_on.isoformat(),
+                "academic_year": year,
+                "period_kind": kind,
+                "title": f"{year} · {kinds.get(kind, kind)}",
+                "starts_on": first["period__starts_on"].isoformat(),
                 "rows": rows,
                 "credits": sum(r["credits"] for r in rows),
-                "graded_credits": snapshot.term_credits if snapshot else None,
-                "term_gpa": _gpa(snapshot.term_gpa) if snapshot else None,
-                "year_gpa": _gpa(snapshot.year_gpa) if snapshot else None,
-                "cumulative_gpa": _gpa(snapshot.cumulative_gpa) if snapshot else None,
-                "credits_earned": snapshot.credits_earned if snapshot else None,
+                "graded_credits": snapshot["term_credits"] if snapshot else None,
+                "term_gpa": _gpa(snapshot["term_gpa"]) if snapshot else None,
+                "year_gpa": _gpa(snapshot["year_gpa"]) if snapshot else None,
+                "cumulative_gpa": _gpa(snapshot["cumulative_gpa"]) if snapshot else None,
+                "credits_earned": snapshot["credits_earned"] if snapshot else None,
             })
         last = snapshots.get(terms[-1]["period_id"]) if terms else None
         scale_policy = None
         if terms:
-            last_period = by_term[terms[-1]["period_id"]][0]
-            scale_policy = policies.get(last_period.year.start_year) or policy_for_year(
-                last_period.year.start_year)
+            last_year = by_term[terms[-1]["period_id"]][0]["period__year__start_year"]
+            scale_policy = policies.get(last_year) or policy_for_year(last_year)
         record = {
             "terms": terms,
             "totals": {
-                "credits_earned": last.credits_earned if last else 0,
-                "cumulative_gpa": _gpa(last.cumulative_gpa) if last else None,
+                "credits_earned": last["credits_earned"] if last else 0,
+                "cumulative_gpa": _gpa(last["cumulative_gpa"]) if last else None,
                 "disciplines": len({r["code"] for t in terms for r in t["rows"]}),
             },
         }

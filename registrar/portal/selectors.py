@@ -1,40 +1,200 @@
-"""Read queries of the portal pages: the student's dashboard on the home page.
+"""Read queries of the portal pages: the student's dashboard on the home page and the student's
+registration page.
 
 The GPA figures come from the stored `GpaSnapshot` rows, the same rows `records.selectors` and
 the documents read, and are rounded half-up to 2 decimals by `policy.gpa.display` exactly as a
 transcript prints them; nothing is recomputed here.
+
+Both pages are among the most requested of the portal (issue 10). Their queries are written
+with the ORM but compiled once (`Statement`), read only the columns shown as plain rows, and
+their number does not depend on the number of grades, documents, plan lines or sections.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import get_language
 
 from registrar.documents.models import IssuedDocument
 from registrar.documents.selectors import documents_visible_to
-from registrar.institution.models import AcademicPeriod
-from registrar.people.models import Staff, Student
+from registrar.institution.models import AcademicPeriod, AcademicYear
+from registrar.people.models import PersonName, Student
+from registrar.people.roles import scope_of
 from registrar.policy.gpa import display
 from registrar.records.models import AcademicDebt, Attempt, DebtState, GpaSnapshot
-from registrar.registration.models import StudyPlan
+from registrar.registration.models import (
+    ACTIVE_STATES,
+    PlanState,
+    Registration,
+    RegistrationState,
+    Section,
+    SectionStatus,
+    StudyPlan,
+    StudyPlanLine,
+)
+from registrar.registration.selectors import with_waitlist_position
 
 # Terms offered on the home page for plans and registration: those not yet over that start
 # within this many days (the current term and the next one or two).
 UPCOMING_DAYS = 240
 UPCOMING_TERMS = 3
 RECENT_GRADES = 6
+RECENT_DOCUMENTS = 10
+
+
+class Statement:
+    """A `values()` query written with the ORM, compiled to SQL once per database backend and
+    then run with other arguments: on these pages compiling a query costs several times the
+    CPU of running it.
+
+    ``build`` makes the queryset from its keyword arguments, each an ``int`` or a
+    ``datetime.date`` as declared in ``kinds``. It is compiled with placeholder values no real
+    argument takes; where they fall among the parameters is noted, and each run puts the
+    arguments there. Rows are dicts converted as `values()` converts them."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], **kinds: type) -> None:
+        self._build, self._kinds = build, kinds
+        self._compiled: dict[str, tuple[str, list[Any], list[tuple[int, str]], list[str],
+                                        Any]] = {}
+
+    @staticmethod
+    def _adapt(connection: Any, kind: type, value: Any) -> Any:
+        return connection.ops.adapt_datefield_value(value) if kind is dt.date else value
+
+    def _compile(self, connection: Any) -> tuple[str, list[Any], list[tuple[int, str]],
+                                                  list[str], Any]:
+        placeholders = {name: (-987_654_000 - n if kind is int else dt.date(1, 1, n))
+                        for n, (name, kind) in enumerate(self._kinds.items(), 1)}
+        query = self._build(**placeholders).query
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        adapted = {name: self._adapt(connection, self._kinds[name], value)
+                   for name, value in placeholders.items()}
+        slots = [(i, name) for i, param in enumerate(params)
+                 for name, value in adapted.items() if type(param) is type(value)
+                 and param == value]
+        if {name for _i, name in slots} != set(self._kinds):
+            raise ValueError(f"every argument must be a parameter of the query: {sql}")
+        names = list(query.selected) if query.selected else [
+            *query.extra_select, *query.values_select, *query.annotation_select]
+        return sql, list(params), slots, names, compiler
+
+    def rows(self, **arguments: Any) -> list[dict[str, Any]]:
+        connection = connections[DEFAULT_DB_ALIAS]
+        compiled = self._compiled.get(connection.vendor)
+        if compiled is None:
+            compiled = self._compiled[connection.vendor] = self._compile(connection)
+        sql, params, slots, names, compiler = compiled
+        params = params.copy()
+        for i, name in slots:
+            params[i] = self._adapt(connection, self._kinds[name], arguments[name])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            fetched = cursor.fetchall()
+        return [dict(zip(names, row, strict=True))
+                for row in compiler.results_iter(results=[fetched])]
+
+    def first(self, **arguments: Any) -> dict[str, Any] | None:
+        found = self.rows(**arguments)
+        return found[0] if found else None
+
+
+def _labels(model: Any, field: str) -> dict[Any, Any]:
+    """The choice labels of a field, as `get_FOO_display` reads them (lazy: translated when
+    shown). A value outside the choices shows as itself there, so use ``.get(v, v)``."""
+    return dict(model._meta.get_field(field).flatchoices)
+
+
+_STUDENT_STATUS = _labels(Student, "status")
+_ATTEMPT_KIND = _labels(Attempt, "kind")
+_DOCUMENT_KIND = _labels(IssuedDocument, "kind")
+_DOCUMENT_LANGUAGE = _labels(IssuedDocument, "language")
+_PLAN_STATE = _labels(StudyPlan, "state")
+_REGISTRATION_STATE = _labels(Registration, "state")
+_SECTION_LANGUAGE = _labels(Section, "language")
+
+
+def _label(labels: dict[Any, Any], value: Any) -> str:
+    return str(labels.get(value, value))
+
+
+def _language() -> str:
+    return (get_language() or "ru")[:2]
+
+
+def _names(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}name_{language}" for language in ("kk", "ru", "en"))
+
+
+def _name(row: dict[str, Any], prefix: str, language: str) -> str:
+    """`TrilingualName.name_in` of the `_names(prefix)` values of a row."""
+    return row.get(f"{prefix}name_{language}") or row[f"{prefix}name_ru"]
+
+
+def _person_fields(prefix: str) -> tuple[str, ...]:
+    return tuple(f"{prefix}{field}" for field in PersonName.NAME_FIELDS)
+
+
+def _person(row: dict[str, Any], prefix: str, language: str) -> str:
+    """`PersonName.full_name_in` of the `_person_fields(prefix)` values of a row."""
+    return PersonName.name_in({f: row[f"{prefix}{f}"] for f in PersonName.NAME_FIELDS},
+                              language)
+
+
+class _Terms:
+    """Terms as `AcademicPeriod` instances carrying what their label shows (the academic year
+    and the kind), one per term, from the `fields(prefix)` values of rows (``prefix`` is the
+    path to the term; none for a row of the term itself)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, AcademicPeriod] = {}
+
+    @staticmethod
+    def fields(prefix: str = "") -> tuple[str, str, str, str]:
+        path = f"{prefix}__" if prefix else ""
+        return (f"{prefix}_id" if prefix else "id", f"{path}kind", f"{path}year_id",
+                f"{path}year__start_year")
+
+    def get(self, row: dict[str, Any], prefix: str = "") -> AcademicPeriod:
+        pk, kind, year_id, start_year = (row[f] for f in self.fields(prefix))
+        term = self._seen.get(pk)
+        if term is None:
+            term = self._seen[pk] = AcademicPeriod(
+                pk=pk, kind=kind, year=AcademicYear(pk=year_id, start_year=start_year))
+        return term
+
+
+# --- The student's dashboard ----------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Studies:
+    """The student's current studies as the dashboard shows them."""
+
+    status: str
+    status_label: str
+    programme_code: str
+    programme_name: str
+    faculty: str
+    group: str | None
+    year_of_study: int | None
+    advisor: str | None  # the advisor's full name; None when none is assigned
+    advisor_email: str  # the advisor's staff e-mail, else that of their account
 
 
 @dataclasses.dataclass(frozen=True)
 class TermLinks:
-    """A current or next term, with the student's plan for it when there is one."""
+    """A current or next term, with the state of the student's plan for it when there is one."""
 
     period: AcademicPeriod
-    plan: StudyPlan | None
+    plan_state: str | None
+    plan_state_label: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,77 +226,270 @@ class GradeLine:
 
 
 @dataclasses.dataclass(frozen=True)
+class DocumentLine:
+    """An issued document the reader may download."""
+
+    pk: int
+    code: str
+    kind: str  # translated
+    language: str  # translated
+    issued_at: dt.datetime
+    is_revoked: bool
+
+
+@dataclasses.dataclass(frozen=True)
 class StudentDashboard:
-    student: Student
-    advisor: Staff | None
+    studies: Studies
     cumulative_gpa: Decimal | None  # as displayed: rounded half-up to 2 decimals
     term_gpa: Decimal | None  # of the last term with a snapshot, as displayed
     last_term: AcademicPeriod | None
     credits_earned: int
     debts: list[DebtLine]
     recent_grades: list[GradeLine]
-    documents: list[IssuedDocument]
+    documents: list[DocumentLine]
     terms: list[TermLinks]
 
 
-def upcoming_terms(today: dt.date) -> list[AcademicPeriod]:
-    """The term in progress and the next ones (for plans and registration)."""
-    return list(AcademicPeriod.objects.filter(
-        ends_on__gte=today, starts_on__lte=today + dt.timedelta(days=UPCOMING_DAYS)
-    ).select_related("year").order_by("starts_on", "pk")[:UPCOMING_TERMS])
+_STUDIES = Statement(lambda student: Student.objects.filter(pk=student).values(
+    "status", "year_of_study", "programme__code", *_names("programme__"),
+    *_names("programme__department__faculty__"), "group__name", "advisor_id",
+    *_person_fields("advisor__"), "advisor__email", "advisor__user__email"), student=int)
+
+_LAST_SNAPSHOT = Statement(lambda student: GpaSnapshot.objects.filter(student_id=student)
+                           .order_by("-period__starts_on", "-period_id")
+                           .values("term_gpa", "cumulative_gpa", "credits_earned",
+                                   *_Terms.fields("period"))[:1], student=int)
+
+_OPEN_DEBTS = Statement(lambda student: AcademicDebt.objects.filter(
+    student_id=student, state=DebtState.OPEN)
+    .order_by("failed_attempt__period__starts_on", "discipline__code")
+    .values("discipline__code", "failed_attempt__title_kk", "failed_attempt__title_ru",
+            "failed_attempt__title_en", "failed_attempt__credits", "failed_attempt__kind",
+            "failed_attempt__letter", *_Terms.fields("failed_attempt__period")), student=int)
+
+_RECENT_GRADES = Statement(lambda student: Attempt.objects.filter(student_id=student)
+                           .order_by("-period__starts_on", "-recorded_at", "-pk")
+                           .values("discipline__code", "title_kk", "title_ru", "title_en",
+                                   "credits", "final_score", "letter", "points", "passed",
+                                   "kind", *_Terms.fields("period"))[:RECENT_GRADES],
+                           student=int)
+
+_DOCUMENT_FIELDS = ("pk", "code", "kind", "language", "issued_at", "revoked_at")
+# The holder's own documents: what `documents_visible_to` lets the holder see.
+_OWN_DOCUMENTS = Statement(lambda student: IssuedDocument.objects.filter(student_id=student)
+                           .order_by("-issued_at", "-pk")
+                           .values(*_DOCUMENT_FIELDS)[:RECENT_DOCUMENTS], student=int)
+
+_UPCOMING_TERMS = Statement(lambda student, today, horizon: AcademicPeriod.objects.filter(
+    ends_on__gte=today, starts_on__lte=horizon).order_by("starts_on", "pk")
+    .annotate(plan_state=Subquery(StudyPlan.objects.filter(
+        student_id=student, period=OuterRef("pk")).values("state")[:1]))
+    .values(*_Terms.fields(), "plan_state")[:UPCOMING_TERMS],
+    student=int, today=dt.date, horizon=dt.date)
 
 
-def _title(attempt: Attempt, language: str) -> str:
-    return getattr(attempt, f"title_{language}", "") or attempt.title_ru
+def _studies(student_id: int, language: str) -> Studies:
+    row = _STUDIES.first(student=student_id)
+    if row is None:
+        raise Student.DoesNotExist
+    return Studies(
+        status=row["status"], status_label=_label(_STUDENT_STATUS, row["status"]),
+        programme_code=row["programme__code"], programme_name=_name(row, "programme__", language),
+        faculty=_name(row, "programme__department__faculty__", language),
+        group=row["group__name"], year_of_study=row["year_of_study"],
+        advisor=None if row["advisor_id"] is None else _person(row, "advisor__", language),
+        advisor_email=row["advisor__email"] or row["advisor__user__email"] or "")
+
+
+def _documents(student_id: int, user: Any) -> list[dict[str, Any]]:
+    if scope_of(user).student_id == student_id:
+        return _OWN_DOCUMENTS.rows(student=student_id)
+    return list(documents_visible_to(user).filter(student_id=student_id)
+                .order_by("-issued_at", "-pk").values(*_DOCUMENT_FIELDS)[:RECENT_DOCUMENTS])
 
 
 def student_dashboard(student_id: int, *, user: Any, today: dt.date) -> StudentDashboard:
-    """Everything the home page shows a signed-in student about themself.
+    """Everything the home page shows a signed-in student about themself, in six queries.
 
     `user` is the reader: issued documents are those `documents_visible_to` them (the holder
     sees their own), so the list never offers a download the download view would refuse."""
-    language = (get_language() or "ru")[:2]
-    student = Student.objects.select_related(
-        "programme__department__faculty", "group", "advisor__user").get(pk=student_id)
-
-    last = (GpaSnapshot.objects.filter(student=student).select_related("period__year")
-            .order_by("-period__starts_on", "-period_id").first())
-
+    language = _language()
+    title = f"title_{language}"
+    terms = _Terms()
+    studies = _studies(student_id, language)
+    last = _LAST_SNAPSHOT.first(student=student_id)
     debts = [
-        DebtLine(code=d.discipline.code, title=_title(d.failed_attempt, language),
-                 credits=d.failed_attempt.credits, term=d.failed_attempt.period,
-                 kind=d.failed_attempt.get_kind_display(), letter=d.failed_attempt.letter)
-        for d in AcademicDebt.objects.filter(student=student, state=DebtState.OPEN)
-        .select_related("discipline", "failed_attempt__period__year")
-        .order_by("failed_attempt__period__starts_on", "discipline__code")
+        DebtLine(code=d["discipline__code"],
+                 title=d.get(f"failed_attempt__{title}") or d["failed_attempt__title_ru"],
+                 credits=d["failed_attempt__credits"],
+                 term=terms.get(d, "failed_attempt__period"),
+                 kind=_label(_ATTEMPT_KIND, d["failed_attempt__kind"]),
+                 letter=d["failed_attempt__letter"])
+        for d in _OPEN_DEBTS.rows(student=student_id)
     ]
-
     recent = [
-        GradeLine(code=a.discipline.code, title=_title(a, language), credits=a.credits,
-                  term=a.period, score=a.final_score, letter=a.letter, points=a.points,
-                  passed=a.passed, kind=a.get_kind_display(), regular=a.kind == "regular")
-        for a in Attempt.objects.filter(student=student)
-        .select_related("discipline", "period__year")
-        .order_by("-period__starts_on", "-recorded_at", "-pk")[:RECENT_GRADES]
+        GradeLine(code=a["discipline__code"], title=a.get(title) or a["title_ru"],
+                  credits=a["credits"], term=terms.get(a, "period"), score=a["final_score"],
+                  letter=a["letter"], points=a["points"], passed=a["passed"],
+                  kind=_label(_ATTEMPT_KIND, a["kind"]), regular=a["kind"] == "regular")
+        for a in _RECENT_GRADES.rows(student=student_id)
     ]
-
-    documents = list(documents_visible_to(user).filter(student=student)
-                     .order_by("-issued_at", "-pk")[:10])
-
-    periods = upcoming_terms(today)
-    plans = {p.period_id: p for p in StudyPlan.objects.filter(
-        student=student, period__in=periods)}
-    terms = [TermLinks(period=p, plan=plans.get(p.pk)) for p in periods]
-
+    documents = [
+        DocumentLine(pk=d["pk"], code=d["code"], kind=_label(_DOCUMENT_KIND, d["kind"]),
+                     language=_label(_DOCUMENT_LANGUAGE, d["language"]),
+                     issued_at=d["issued_at"], is_revoked=d["revoked_at"] is not None)
+        for d in _documents(student_id, user)
+    ]
+    upcoming = [
+        TermLinks(period=terms.get(p), plan_state=p["plan_state"],
+                  plan_state_label=_label(_PLAN_STATE, p["plan_state"]) if p["plan_state"]
+                  else "")
+        for p in _UPCOMING_TERMS.rows(student=student_id, today=today,
+                                      horizon=today + dt.timedelta(days=UPCOMING_DAYS))
+    ]
     return StudentDashboard(
-        student=student,
-        advisor=student.advisor,
-        cumulative_gpa=display(last.cumulative_gpa) if last else None,
-        term_gpa=display(last.term_gpa) if last else None,
-        last_term=last.period if last else None,
-        credits_earned=last.credits_earned if last else 0,
+        studies=studies,
+        cumulative_gpa=display(last["cumulative_gpa"]) if last else None,
+        term_gpa=display(last["term_gpa"]) if last else None,
+        last_term=terms.get(last, "period") if last else None,
+        credits_earned=last["credits_earned"] if last else 0,
         debts=debts,
         recent_grades=recent,
         documents=documents,
-        terms=terms,
+        terms=upcoming,
     )
+
+
+# --- The student's registration page --------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class HeldRegistration:
+    """The student's active registration (a seat or a place in line) for a discipline."""
+
+    pk: int
+    state: str
+    state_label: str
+    section_id: int
+    section_code: str
+    position: int | None  # in the waitlist, 1 for the first in line; None when enrolled
+
+
+@dataclasses.dataclass(frozen=True)
+class SectionChoice:
+    """A section of a plan discipline and what the student may do there: ``form`` when the page
+    offers a form posting this section, ``button`` the action it offers ("swap", "register",
+    "waitlist" or None: a waitlisted student is offered no other section)."""
+
+    pk: int
+    code: str
+    teacher: str
+    language: str  # translated
+    schedule: str
+    seats_left: int
+    capacity: int
+    form: bool
+    button: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class RegistrationRow:
+    """A discipline of the approved plan, the student's registration for it and its sections."""
+
+    discipline_id: int
+    code: str
+    name: str
+    credits: int
+    registration: HeldRegistration | None
+    sections: list[SectionChoice]
+
+
+@dataclasses.dataclass(frozen=True)
+class RegistrationPage:
+    period: AcademicPeriod
+    plan: dict[str, Any] | None  # the student's plan for the term: its "pk" and "state"
+    rows: list[RegistrationRow]  # when the plan is approved
+
+
+_TERM_AND_PLAN = Statement(lambda period, student: AcademicPeriod.objects.filter(pk=period)
+                           .annotate(**{f"plan_{f}": Subquery(StudyPlan.objects.filter(
+                               student_id=student, period=OuterRef("pk")).values(f)[:1])
+                               for f in ("id", "state")})
+                           .values(*_Terms.fields(), "plan_id", "plan_state"),
+                           period=int, student=int)
+
+# (The annotation of `with_waitlist_position` is not in the queryset's static type.)
+_HELD = Statement(lambda student, period: with_waitlist_position(Registration.objects.filter(
+    student_id=student, period_id=period, state__in=ACTIVE_STATES))
+    .order_by().values("pk", "discipline_id", "state", "section_id", "section__code",
+                       "waitlist_position"),  # type: ignore[misc]
+    student=int, period=int)
+
+_PLAN_LINES = Statement(lambda plan: StudyPlanLine.objects.filter(plan_id=plan)
+                        .order_by("component", "discipline__code")
+                        .values("discipline_id", "discipline__code", *_names("discipline__"),
+                                "credits"), plan=int)
+
+_PLAN_SECTIONS = Statement(lambda period, plan: Section.objects.filter(
+    period_id=period,
+    discipline_id__in=StudyPlanLine.objects.filter(plan_id=plan).values("discipline_id"))
+    .order_by("code")
+    .values("pk", "discipline_id", "code", "language", "schedule", "capacity",
+            "enrolled_count", "status", "teacher_id", *_person_fields("teacher__")),
+    period=int, plan=int)
+
+
+def _choice(section: dict[str, Any], held: HeldRegistration | None,
+            language: str) -> SectionChoice:
+    form = section["status"] == SectionStatus.OPEN and (held is None
+                                                         or held.section_id != section["pk"])
+    seats_left = max(section["capacity"] - section["enrolled_count"], 0)
+    button = None
+    if form and held is None:
+        button = "register" if seats_left else "waitlist"
+    elif form and held is not None and held.state == RegistrationState.ENROLLED:
+        button = "swap"
+    return SectionChoice(
+        pk=section["pk"], code=section["code"],
+        teacher="" if section["teacher_id"] is None else _person(section, "teacher__", language),
+        language=_label(_SECTION_LANGUAGE, section["language"]), schedule=section["schedule"],
+        seats_left=seats_left, capacity=section["capacity"], form=form, button=button)
+
+
+def _registration_rows(student_id: int, period_id: int, plan_id: int) -> list[RegistrationRow]:
+    language = _language()
+    held = {
+        r["discipline_id"]: HeldRegistration(
+            pk=r["pk"], state=r["state"], state_label=_label(_REGISTRATION_STATE, r["state"]),
+            section_id=r["section_id"], section_code=r["section__code"],
+            position=r["waitlist_position"])
+        for r in _HELD.rows(student=student_id, period=period_id)
+    }
+    sections: dict[int, list[dict[str, Any]]] = {}
+    for section in _PLAN_SECTIONS.rows(period=period_id, plan=plan_id):
+        sections.setdefault(section["discipline_id"], []).append(section)
+    rows = []
+    for line in _PLAN_LINES.rows(plan=plan_id):
+        registration = held.get(line["discipline_id"])
+        rows.append(RegistrationRow(
+            discipline_id=line["discipline_id"], code=line["discipline__code"],
+            name=_name(line, "discipline__", language), credits=line["credits"],
+            registration=registration,
+            sections=[_choice(s, registration, language)
+                      for s in sections.get(line["discipline_id"], ())]))
+    return rows
+
+
+def registration_page(student_id: int, period_id: int) -> RegistrationPage | None:
+    """The term (None when there is no such term), the student's plan for it and, when the plan
+    is approved, its lines, each with the student's active registration (and waitlist
+    position) and the term's sections of the discipline by code: four queries, whatever the
+    number of lines and sections."""
+    found = _TERM_AND_PLAN.first(period=period_id, student=student_id)
+    if found is None:
+        return None
+    plan = None if found["plan_id"] is None else {"pk": found["plan_id"],
+                                                   "state": found["plan_state"]}
+    rows = []
+    if plan is not None and plan["state"] == PlanState.APPROVED:
+        rows = _registration_rows(student_id, period_id, plan["pk"])
+    return RegistrationPage(period=_Terms().get(found), plan=plan, rows=rows)

@@ -6,22 +6,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registrar.institution.models import AcademicPeriod
 from registrar.people.models import Student
 from registrar.people.roles import scope_of
 from registrar.registration import services
-from registrar.registration.models import (
-    ACTIVE_STATES,
-    PlanState,
-    Registration,
-    Section,
-    StudyPlan,
-)
+from registrar.registration.models import Registration, Section
+
+from .. import selectors
 
 
 def _student(request: HttpRequest) -> Student:
@@ -33,24 +28,17 @@ def _student(request: HttpRequest) -> Student:
 
 @login_required
 def registration_page(request: HttpRequest, period_id: int) -> HttpResponse:
-    student = _student(request)
-    period = get_object_or_404(AcademicPeriod, pk=period_id)
-    plan = StudyPlan.objects.filter(student=student, period=period).first()
-    mine = {r.discipline_id: r for r in Registration.objects.filter(
-        student=student, period=period, state__in=ACTIVE_STATES).select_related("section")}
-    rows = []
-    if plan is not None and plan.state == PlanState.APPROVED:
-        for line in plan.lines.select_related("discipline"):
-            sections = Section.objects.filter(period=period, discipline=line.discipline) \
-                .select_related("teacher").order_by("code")
-            registration = mine.get(line.discipline_id)
-            rows.append({
-                "line": line, "sections": sections, "registration": registration,
-                "position": services.waitlist_position(registration) if registration else None,
-            })
+    """The signed-in student's own page (the HTMX variant refreshes the rows every 10 s)."""
+    student_id = scope_of(request.user).student_id
+    if student_id is None:
+        raise PermissionDenied
+    page = selectors.registration_page(student_id, period_id)
+    if page is None:
+        raise Http404
     template = ("portal/registration/rows.html" if getattr(request, "htmx", False)
                 else "portal/registration/page.html")
-    return render(request, template, {"period": period, "plan": plan, "rows": rows})
+    return render(request, template, {"period": page.period, "plan": page.plan,
+                                      "rows": page.rows})
 
 
 def _run(request: HttpRequest, action, success: str) -> None:

@@ -31,6 +31,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import Model, Q, QuerySet
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -318,14 +319,19 @@ def _sheet_lines_sql() -> str:
 
 def sheet_entry_rows(sheet: GradeSheet) -> list[dict[str, Any]]:
     """The lines of a grade sheet as its page shows them, ordered by the student's name
-    (`sheet.entries` ordered so, with the student and their group): one plain statement."""
+    (`sheet.entries` ordered so, with the student and their group): one plain statement.
+    `number` (from 1) and `key` (the student's id, which names the line's inputs, six times
+    a line) are digits made text once: the template would localize and escape an int each
+    time it shows one."""
     language = get_language()
     names = Student.NAME_FIELDS
-    return [{"student_id": student_id, "score": score, "absent": absent,
-             "absence_share": absence_share, "group": group or "",
+    return [{"number": mark_safe(str(number)), "key": mark_safe(str(student_id)),  # noqa: S308 (digits)
+             "student_id": student_id,
+             "score": score, "absent": absent, "absence_share": absence_share,
+             "group": group or "",
              "full_name": Student.name_in(dict(zip(names, name_values, strict=True)), language)}
-            for student_id, score, absent, absence_share, group, *name_values in _fetch(
-                _sheet_lines_sql(), [sheet.pk], _SHEET_LINE_COLUMNS)]
+            for number, (student_id, score, absent, absence_share, group, *name_values) in
+            enumerate(_fetch(_sheet_lines_sql(), [sheet.pk], _SHEET_LINE_COLUMNS), start=1)]
 
 
 # --- Final statement ----------------------------------------------------------------------

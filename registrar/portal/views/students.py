@@ -54,6 +54,18 @@ def student_list(request: HttpRequest) -> HttpResponse:
     return response
 
 
+# The columns the card prints of each related row (the order's: its number, type and state).
+_ORDER = ("number", "order_type", "state")
+HISTORY_FIELDS = ("effective_date", "status", "year_of_study", "funding", "programme__code",
+                  "group__name", *(f"order_item__order__{f}" for f in _ORDER))
+ORDER_ITEM_FIELDS = ("effective_date", "basis", *(f"order__{f}" for f in _ORDER))
+_ATTEMPT = ("credits", "letter", "period__kind", "period__year__start_year")
+DEBT_FIELDS = ("state", "discipline__code", "discipline__name_kk", "discipline__name_ru",
+               "discipline__name_en", *(f"failed_attempt__{f}" for f in _ATTEMPT),
+               *(f"cleared_by__{f}" for f in _ATTEMPT))
+EVENT_FIELDS = ("at", "action", "changes", "reason", "actor__username")
+
+
 def _result_rows(page: Page) -> list[dict[str, Any]]:
     """The table's cells per student found, computed once here rather than by template tags
     per row (issue 10: the live search redraws the table on every keystroke)."""
@@ -67,18 +79,21 @@ def _result_rows(page: Page) -> list[dict[str, Any]]:
 
 
 def _card(student: Student, user, language: str) -> dict:
-    """Everything the card shows that the user may see (the student is visible to them)."""
+    """Everything the card shows that the user may see (the student is visible to them).
+    The related rows are read with the columns the card prints only (issue 10)."""
     orders = orders_visible_to(user)
     history = list(StatusChange.objects.filter(student=student).select_related(
-        "group", "programme", "order_item__order").order_by("effective_date", "id"))
+        "group", "programme", "order_item__order").only(*HISTORY_FIELDS)
+        .order_by("effective_date", "id"))
     visible_orders = set(orders.filter(
         pk__in={c.order_item.order_id for c in history}).values_list("pk", flat=True)
     ) if history else set()
     touching = (OrderItem.objects.filter(student=student, order__in=orders)
-                .select_related("order").order_by("-order__created_at", "-id"))
+                .select_related("order").only(*ORDER_ITEM_FIELDS)
+                .order_by("-order__created_at", "-id"))
     debts = list(AcademicDebt.objects.filter(student=student)
                  .select_related("discipline", "failed_attempt__period__year",
-                                 "cleared_by__period__year")
+                                 "cleared_by__period__year").only(*DEBT_FIELDS)
                  .order_by("-state", "failed_attempt__period__starts_on", "discipline__code"))
     plans = list(StudyPlan.objects.filter(student=student).select_related("period__year")
                  .order_by("-period__starts_on"))
@@ -109,8 +124,8 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "student": student,
         "checklist": None if own_record else checklist(student),
-        "events": events_for(student)[:50] if request.user.has_perm("people.change_student",
-                                                                      student) else None,
+        "events": events_for(student).only(*EVENT_FIELDS)[:50]
+        if request.user.has_perm("people.change_student", student) else None,
         "can_issue": request.user.has_perm("documents.issue_transcript", student),
         "document_kinds": DocumentKind.choices,
         "document_languages": Language.choices,

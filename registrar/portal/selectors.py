@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -362,8 +362,10 @@ def student_dashboard(student_id: int, *, user: Any, today: dt.date) -> StudentD
 
 # --- The student's registration page --------------------------------------------------------
 
-@dataclasses.dataclass(frozen=True)
-class HeldRegistration:
+# The rows of the registration page are dicts: the page shows dozens of sections and a
+# template resolves a dict key at once, where an attribute costs a failed item lookup first.
+
+class HeldRegistration(TypedDict):
     """The student's active registration (a seat or a place in line) for a discipline."""
 
     pk: int
@@ -374,8 +376,7 @@ class HeldRegistration:
     position: int | None  # in the waitlist, 1 for the first in line; None when enrolled
 
 
-@dataclasses.dataclass(frozen=True)
-class SectionChoice:
+class SectionChoice(TypedDict):
     """A section of a plan discipline and what the student may do there: ``form`` when the page
     offers a form posting this section, ``button`` the action it offers ("swap", "register",
     "waitlist" or None: a waitlisted student is offered no other section)."""
@@ -385,14 +386,12 @@ class SectionChoice:
     teacher: str
     language: str  # translated
     schedule: str
-    seats_left: int
-    capacity: int
+    seats: str  # seats left / capacity
     form: bool
     button: str | None
 
 
-@dataclasses.dataclass(frozen=True)
-class RegistrationRow:
+class RegistrationRow(TypedDict):
     """A discipline of the approved plan, the student's registration for it and its sections."""
 
     discipline_id: int
@@ -441,18 +440,18 @@ _PLAN_SECTIONS = Statement(lambda period, plan: Section.objects.filter(
 def _choice(section: dict[str, Any], held: HeldRegistration | None,
             language: str) -> SectionChoice:
     form = section["status"] == SectionStatus.OPEN and (held is None
-                                                         or held.section_id != section["pk"])
+                                                         or held["section_id"] != section["pk"])
     seats_left = max(section["capacity"] - section["enrolled_count"], 0)
     button = None
     if form and held is None:
         button = "register" if seats_left else "waitlist"
-    elif form and held is not None and held.state == RegistrationState.ENROLLED:
+    elif form and held is not None and held["state"] == RegistrationState.ENROLLED:
         button = "swap"
     return SectionChoice(
         pk=section["pk"], code=section["code"],
         teacher="" if section["teacher_id"] is None else _person(section, "teacher__", language),
         language=_label(_SECTION_LANGUAGE, section["language"]), schedule=section["schedule"],
-        seats_left=seats_left, capacity=section["capacity"], form=form, button=button)
+        seats=f"{seats_left} / {section['capacity']}", form=form, button=button)
 
 
 def _registration_rows(student_id: int, period_id: int, plan_id: int) -> list[RegistrationRow]:

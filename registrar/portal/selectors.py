@@ -84,22 +84,24 @@ class Statement:
             raise ValueError(f"every argument must be a parameter of the query: {sql}")
         names = list(query.selected) if query.selected else [
             *query.extra_select, *query.values_select, *query.annotation_select]
-        return sql, list(params), slots, names, compiler
+        converters = compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]])
+        return sql, list(params), slots, names, (compiler, converters)
 
     def rows(self, **arguments: Any) -> list[dict[str, Any]]:
         connection = connections[DEFAULT_DB_ALIAS]
         compiled = self._compiled.get(connection.vendor)
         if compiled is None:
             compiled = self._compiled[connection.vendor] = self._compile(connection)
-        sql, params, slots, names, compiler = compiled
+        sql, params, slots, names, (compiler, converters) = compiled
         params = params.copy()
         for i, name in slots:
             params[i] = self._adapt(connection, self._kinds[name], arguments[name])
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
-        return [dict(zip(names, row, strict=True))
-                for row in compiler.results_iter(results=[fetched])]
+        if converters:
+            fetched = compiler.apply_converters(fetched, converters)
+        return [dict(zip(names, row, strict=True)) for row in fetched]
 
     def first(self, **arguments: Any) -> dict[str, Any] | None:
         found = self.rows(**arguments)
@@ -155,6 +157,7 @@ class _Terms:
 
     def __init__(self) -> None:
         self._seen: dict[int, AcademicPeriod] = {}
+        self._labels: dict[int, str] = {}
 
     @staticmethod
     def fields(prefix: str = "") -> tuple[str, str, str, str]:
@@ -169,6 +172,13 @@ class _Terms:
             term = self._seen[pk] = AcademicPeriod(
                 pk=pk, kind=kind, year=AcademicYear(pk=year_id, start_year=start_year))
         return term
+
+    def label(self, term: AcademicPeriod) -> str:
+        """``str(term)``, made once per term (it translates the kind)."""
+        label = self._labels.get(term.pk)
+        if label is None:
+            label = self._labels[term.pk] = str(term)
+        return label
 
 
 # --- The student's dashboard ----------------------------------------------------------------
@@ -193,6 +203,7 @@ class TermLinks:
     """A current or next term, with the state of the student's plan for it when there is one."""
 
     period: AcademicPeriod
+    label: str  # the term's
     plan_state: str | None
     plan_state_label: str
 
@@ -205,6 +216,7 @@ class DebtLine:
     title: str
     credits: int
     term: AcademicPeriod
+    term_label: str
     kind: str  # the translated kind of the failed attempt (regular term, resit, ...)
     letter: str
 
@@ -217,6 +229,7 @@ class GradeLine:
     title: str
     credits: int
     term: AcademicPeriod
+    term_label: str
     score: Decimal | None
     letter: str
     points: Decimal
@@ -243,6 +256,7 @@ class StudentDashboard:
     cumulative_gpa: Decimal | None  # as displayed: rounded half-up to 2 decimals
     term_gpa: Decimal | None  # of the last term with a snapshot, as displayed
     last_term: AcademicPeriod | None
+    last_term_label: str
     credits_earned: int
     debts: list[DebtLine]
     recent_grades: list[GradeLine]
@@ -321,18 +335,20 @@ def student_dashboard(student_id: int, *, user: Any, today: dt.date) -> StudentD
     debts = [
         DebtLine(code=d["discipline__code"],
                  title=d.get(f"failed_attempt__{title}") or d["failed_attempt__title_ru"],
-                 credits=d["failed_attempt__credits"],
-                 term=terms.get(d, "failed_attempt__period"),
+                 credits=d["failed_attempt__credits"], term=term, term_label=terms.label(term),
                  kind=_label(_ATTEMPT_KIND, d["failed_attempt__kind"]),
                  letter=d["failed_attempt__letter"])
         for d in _OPEN_DEBTS.rows(student=student_id)
+        for term in [terms.get(d, "failed_attempt__period")]
     ]
     recent = [
         GradeLine(code=a["discipline__code"], title=a.get(title) or a["title_ru"],
-                  credits=a["credits"], term=terms.get(a, "period"), score=a["final_score"],
-                  letter=a["letter"], points=a["points"], passed=a["passed"],
-                  kind=_label(_ATTEMPT_KIND, a["kind"]), regular=a["kind"] == "regular")
+                  credits=a["credits"], term=term, term_label=terms.label(term),
+                  score=a["final_score"], letter=a["letter"], points=a["points"],
+                  passed=a["passed"], kind=_label(_ATTEMPT_KIND, a["kind"]),
+                  regular=a["kind"] == "regular")
         for a in _RECENT_GRADES.rows(student=student_id)
+        for term in [terms.get(a, "period")]
     ]
     documents = [
         DocumentLine(pk=d["pk"], code=d["code"], kind=_label(_DOCUMENT_KIND, d["kind"]),
@@ -341,17 +357,20 @@ def student_dashboard(student_id: int, *, user: Any, today: dt.date) -> StudentD
         for d in _documents(student_id, user)
     ]
     upcoming = [
-        TermLinks(period=terms.get(p), plan_state=p["plan_state"],
+        TermLinks(period=term, label=terms.label(term), plan_state=p["plan_state"],
                   plan_state_label=_label(_PLAN_STATE, p["plan_state"]) if p["plan_state"]
                   else "")
         for p in _UPCOMING_TERMS.rows(student=student_id, today=today,
                                       horizon=today + dt.timedelta(days=UPCOMING_DAYS))
+        for term in [terms.get(p)]
     ]
+    last_term = terms.get(last, "period") if last else None
     return StudentDashboard(
         studies=studies,
         cumulative_gpa=display(last["cumulative_gpa"]) if last else None,
         term_gpa=display(last["term_gpa"]) if last else None,
-        last_term=terms.get(last, "period") if last else None,
+        last_term=last_term,
+        last_term_label=terms.label(last_term) if last_term else "",
         credits_earned=last["credits_earned"] if last else 0,
         debts=debts,
         recent_grades=recent,

@@ -178,8 +178,17 @@ def _own_registration(request: HttpRequest, registration_id: int) -> Registratio
 
 
 @router.delete("/registrations/{registration_id}", response={**WRITE_ERRORS,
-                                                             200: RegistrationOut})
+                                                             200: RegistrationOut},
+               auth=None, openapi_extra=SECURITY_SCHEMA)
 def drop(request: HttpRequest, registration_id: PathId):
+    # As for `register`: a student's own drop with nothing to promote is one statement.
+    dropped = registration_lane.drop_by_token(request, registration_id)
+    if dropped is not None:
+        return Status(200, RegistrationOut(
+            id=dropped.registration_id, student_id=dropped.student_id,
+            section_id=dropped.section_id, section_code=dropped.section_code,
+            state=RegistrationState.DROPPED, waitlist_position=None))
+    authenticate(request)
     registration = _own_registration(request, registration_id)
     try:
         registration = services.drop(registration, by=request.user)

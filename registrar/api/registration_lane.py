@@ -1,5 +1,6 @@
 """The registration rush's lane: a student registering themself with a bearer token, in one
-statement that authenticates, checks, seats, inserts and audits (issue 3).
+statement that authenticates, checks, seats, inserts and audits (issue 3); and dropping
+their own registration the same way when no one waits for the seat (issue 10).
 
 The token's checks are those of `auth.TokenAuth` (known digest, not revoked, active user), and
 the permission is `registration.register_student` for oneself (the token's user is the
@@ -30,6 +31,7 @@ who AS (
 )"""  # noqa: S608 (constants only; every value is a parameter)
 
 SQL = "WITH" + WHO_BY_TOKEN + fast_path.REGISTER_FROM_WHO
+DROP_SQL = "WITH" + WHO_BY_TOKEN + fast_path.DROP_FROM_WHO
 
 
 def bearer_key(request: HttpRequest) -> str | None:
@@ -47,3 +49,15 @@ def register_by_token(request: HttpRequest, section_id: int) -> fast_path.Regist
         return None
     return fast_path.execute(SQL, {"digest": digest(key), "section": section_id,
                                    "today": timezone.localdate()})
+
+
+def drop_by_token(request: HttpRequest, registration_id: int) -> fast_path.Dropped | None:
+    """A student dropping their own registration with a bearer token, when no one waits for
+    the seat: the registration dropped, or None when the full path must authenticate and
+    decide (another's registration, an inactive one, a closed window, a promotion due)."""
+    key = bearer_key(request)
+    if key is None:
+        return None
+    row = fast_path.run(DROP_SQL, {"digest": digest(key), "registration": registration_id,
+                                   "today": timezone.localdate()})
+    return fast_path.Dropped(*row) if row is not None else None

@@ -1,4 +1,5 @@
-"""The registration write path on PostgreSQL as one statement (issue 3's rush).
+"""The registration write path on PostgreSQL as one statement (issue 3's rush), and the
+common drop (issue 10's soak).
 
 The happy path of `services.register` — open section, studying student, discipline in the
 approved plan, registration or add/drop window open, no active registration of the discipline —
@@ -54,6 +55,17 @@ who AS (
    WHERE st.id = %(student)s AND st.status = 'active'
 )"""  # noqa: S608 (constants only; every value is a parameter)
 
+# The registration window or the add/drop period of the student's calendar is open today for
+# the term of section `s` (what `services._check_window` asks).
+WINDOW_OPEN = """
+     AND EXISTS (SELECT 1 FROM curriculum_calendarprogramme cp
+                   JOIN curriculum_calendarevent e ON e.calendar_id = cp.calendar_id
+                   JOIN institution_academicperiod ap ON ap.id = s.period_id
+                  WHERE cp.programme_id = who.programme_id AND cp.year_id = ap.year_id
+                    AND e.period_id = s.period_id AND e.kind IN ('registration', 'add_drop')
+                    AND %(today)s::date BETWEEN e.starts_on AND e.ends_on)
+"""
+
 REGISTER_FROM_WHO = """
 , sec AS (
   SELECT s.id, s.discipline_id, s.period_id, s.code, who.student_id
@@ -66,13 +78,7 @@ REGISTER_FROM_WHO = """
                    JOIN registration_studyplan p ON p.id = l.plan_id
                   WHERE p.student_id = who.student_id AND p.period_id = s.period_id
                     AND p.state = 'approved' AND l.discipline_id = s.discipline_id)
-     AND EXISTS (SELECT 1 FROM curriculum_calendarprogramme cp
-                   JOIN curriculum_calendarevent e ON e.calendar_id = cp.calendar_id
-                   JOIN institution_academicperiod ap ON ap.id = s.period_id
-                  WHERE cp.programme_id = who.programme_id AND cp.year_id = ap.year_id
-                    AND e.period_id = s.period_id AND e.kind IN ('registration', 'add_drop')
-                    AND %(today)s::date BETWEEN e.starts_on AND e.ends_on)
-), seat AS (
+""" + WINDOW_OPEN + """), seat AS (
   UPDATE registration_section SET enrolled_count = enrolled_count + 1
    WHERE id = (SELECT id FROM sec) AND enrolled_count < capacity
   RETURNING id
@@ -98,9 +104,46 @@ SELECT reg.id, reg.state, reg.created_at, sec.student_id, sec.id, sec.code,
                        WHERE w.section_id = sec.id AND w.state = 'waitlisted')
        END
   FROM reg, sec
-"""
+"""  # noqa: S608 (constants only; every value is a parameter)
 
 SQL = "WITH" + WHO_BY_STUDENT + REGISTER_FROM_WHO
+
+# The happy path of `services.drop` for a student's own active registration when no one
+# waits for the seat it frees (a drop that promotes someone from the waitlist is left to the
+# full service, which does the promotion): the registration becomes dropped — only if it is
+# still in the state read, so a concurrent drop or promotion makes this return nothing — the
+# enrolled count goes down for an enrolled one, and the audit event is written.
+DROP_FROM_WHO = """
+, reg AS (
+  SELECT r.id, r.section_id, r.state AS was, s.code, who.student_id
+    FROM registration_registration r
+    JOIN registration_section s ON s.id = r.section_id
+    JOIN who ON who.student_id = r.student_id
+   WHERE r.id = %(registration)s AND r.state IN ('enrolled', 'waitlisted')
+     AND (r.state = 'waitlisted'
+          OR NOT EXISTS (SELECT 1 FROM registration_registration w
+                          WHERE w.section_id = r.section_id AND w.state = 'waitlisted'))
+""" + WINDOW_OPEN + """
+), dropped AS (
+  UPDATE registration_registration r SET state = 'dropped', changed_at = statement_timestamp()
+    FROM reg
+   WHERE r.id = reg.id AND r.state = reg.was
+  RETURNING r.id
+), seat AS (
+  UPDATE registration_section s SET enrolled_count = enrolled_count - 1
+    FROM reg, dropped
+   WHERE s.id = reg.section_id AND reg.was = 'enrolled'
+  RETURNING s.id
+), aud AS (
+  INSERT INTO audit_auditevent (at, actor_id, action, object_type, object_id, object_repr,
+                                changes, reason)
+  SELECT now(), who.actor_id, 'registration.dropped', 'people.student',
+         who.student_id::text, left(who.student_repr, 255),
+         jsonb_build_object('section', reg.code), ''
+    FROM dropped, reg, who
+)
+SELECT dropped.id, reg.student_id, reg.section_id, reg.code FROM dropped, reg
+"""  # noqa: S608 (constants only; every value is a parameter)
 
 
 @dataclass(frozen=True)
@@ -126,9 +169,19 @@ class _PreparedCursor(psycopg.Cursor):
         return super().execute(query, params, prepare=True, binary=binary)
 
 
-def execute(sql: str, params: dict[str, Any]) -> Registered | None:
-    """Run a registration statement built on REGISTER_FROM_WHO; None when it made nothing
-    (a condition failed, or a concurrent request won the unique index)."""
+@dataclass(frozen=True)
+class Dropped:
+    """What a drop statement changed."""
+
+    registration_id: int
+    student_id: int
+    section_id: int
+    section_code: str
+
+
+def run(sql: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
+    """Run one of these statements; its row, or None when it changed nothing (a condition
+    failed, or a concurrent request won the unique index)."""
     if connection.vendor != "postgresql":
         return None
     params = {"lang": (get_language() or "ru")[:2], **params}
@@ -143,9 +196,14 @@ def execute(sql: str, params: dict[str, Any]) -> Registered | None:
     try:
         with own_transaction, cursor:
             cursor.execute(sql, params)
-            row = cursor.fetchone()
+            return cursor.fetchone()
     except IntegrityError:
         return None  # a concurrent request won; the full service returns what it made
+
+
+def execute(sql: str, params: dict[str, Any]) -> Registered | None:
+    """Run a registration statement built on REGISTER_FROM_WHO."""
+    row = run(sql, params)
     return Registered(*row) if row is not None else None
 
 

@@ -1,0 +1,183 @@
+"""The drop lane (issue 10): a student dropping their own registration by bearer token, with
+no one waiting for the seat, is one statement on PostgreSQL. It must do and answer exactly what
+`services.drop` does (§5: a dropped seat is free again; the waitlist moves up), and leave to
+the full path everything else: someone to promote, another's registration, an inactive one,
+a closed window, a token `TokenAuth` would refuse."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone, translation
+
+from registrar.api import registration_lane
+from registrar.api.models import ApiToken
+from registrar.audit.models import AuditEvent
+from registrar.curriculum.models import CalendarEvent, CalendarEventKind
+from registrar.registration import services
+from registrar.registration.models import Registration, RegistrationState, Section
+from tests.api.world import open_registration_world
+from tests.registration.builders import SentStatements
+
+URL = "/api/v1/registration/registrations"
+pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
+                                reason="the one-statement lane is PostgreSQL's")
+ENROLLED, WAITLISTED, DROPPED = (RegistrationState.ENROLLED, RegistrationState.WAITLISTED,
+                                 RegistrationState.DROPPED)
+
+
+@pytest.fixture
+def world(db):
+    return open_registration_world()
+
+
+def _register(world, i, section) -> Registration:
+    student = world.students[i]
+    return services.register(student, section, by=student.user)
+
+
+def _delete(client, key, registration_id):
+    return client.delete(f"{URL}/{registration_id}", HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+def _lane(statements: SentStatements) -> int:
+    return statements.count(registration_lane.DROP_SQL)
+
+
+def _count(section) -> int:
+    return Section.objects.get(pk=section.pk).enrolled_count
+
+
+def test_own_enrolled_drop_is_one_statement_and_frees_the_seat(client, world):
+    """§5: dropping an enrolled registration frees its seat."""
+    mine = _register(world, 0, world.s_c1)
+    assert _count(world.s_c1) == 1
+    with connection.execute_wrapper(statements := SentStatements()):
+        answer = _delete(client, world.keys[0], mine.pk)
+    assert answer.status_code == 200
+    assert _lane(statements) == 1 == len(statements.without_savepoints())
+    assert answer.json() == {"id": mine.pk, "student_id": world.students[0].pk,
+                             "section_id": world.s_c1.pk, "section_code": world.s_c1.code,
+                             "state": "dropped", "waitlist_position": None}
+    mine.refresh_from_db()
+    assert mine.state == DROPPED and mine.changed_at > mine.created_at
+    assert _count(world.s_c1) == 0
+
+
+def test_a_waitlisted_drop_leaves_the_count_and_moves_the_line_up(client, world):
+    """§5 waitlist: leaving the line takes no seat back; those behind move up."""
+    for i in range(2):
+        _register(world, i, world.s_e1a)  # capacity 2: full
+    waiting = _register(world, 2, world.s_e1a)
+    assert waiting.state == WAITLISTED
+    assert _delete(client, world.keys[2], waiting.pk).status_code == 200
+    waiting.refresh_from_db()
+    assert waiting.state == DROPPED and _count(world.s_e1a) == 2
+
+
+def test_a_drop_that_promotes_takes_the_full_service(client, world):
+    """§5 waitlist: the freed seat goes to the first in line — the service does it."""
+    first = _register(world, 0, world.s_e1a)
+    _register(world, 1, world.s_e1a)
+    waiting = _register(world, 2, world.s_e1a)
+    with connection.execute_wrapper(statements := SentStatements()):
+        answer = _delete(client, world.keys[0], first.pk)
+    assert answer.status_code == 200 and answer.json()["state"] == "dropped"
+    assert _lane(statements) == 1 < len(statements)  # tried, changed nothing, fell through
+    waiting.refresh_from_db()
+    assert waiting.state == ENROLLED and _count(world.s_e1a) == 2
+    assert AuditEvent.objects.filter(action="registration.promoted").count() == 1
+    assert AuditEvent.objects.filter(action="registration.dropped").count() == 1
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_audit_event_is_the_one_the_service_writes(client, world, language):
+    """Every state change leaves an audit record: who, what, the object as `str()` shows it,
+    the same as `services.drop` writes."""
+    student = world.students[0]
+    student.last_name_en, student.first_name_en = "Seitova", "Aru"
+    student.save()
+    lane_made = _register(world, 0, world.s_c1)
+    service_made = _register(world, 0, world.s_c2)
+    with translation.override(language):
+        assert _delete(client, world.keys[0], lane_made.pk).status_code == 200
+        services.drop(service_made, by=student.user)
+    lane_event, service_event = AuditEvent.objects.filter(
+        action="registration.dropped").order_by("pk")
+    fields = ("actor_id", "object_type", "object_id", "object_repr", "reason")
+    assert [getattr(lane_event, f) for f in fields] == [getattr(service_event, f) for f in fields]
+    assert lane_event.changes == {"section": world.s_c1.code}
+    assert service_event.changes == {"section": world.s_c2.code}
+
+
+def test_another_students_registration_is_404_and_unchanged(client, world):
+    theirs = _register(world, 1, world.s_c1)
+    assert _delete(client, world.keys[0], theirs.pk).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.state == ENROLLED and _count(world.s_c1) == 1
+    assert not AuditEvent.objects.filter(action="registration.dropped").exists()
+
+
+def test_dropping_twice_is_a_409_from_the_service(client, world):
+    mine = _register(world, 0, world.s_c1)
+    assert _delete(client, world.keys[0], mine.pk).status_code == 200
+    again = _delete(client, world.keys[0], mine.pk)
+    assert again.status_code == 409 and again.json()["problems"][0]["field"] == "registration"
+    assert _count(world.s_c1) == 0
+    assert AuditEvent.objects.filter(action="registration.dropped").count() == 1
+
+
+def test_closed_window_is_refused_by_the_service_and_changes_nothing(client, world):
+    """§4/§5: outside the registration window and the add/drop period nothing changes."""
+    mine = _register(world, 0, world.s_c1)
+    past = timezone.localdate() - dt.timedelta(days=30)
+    CalendarEvent.objects.filter(kind__in=[CalendarEventKind.REGISTRATION,
+                                           CalendarEventKind.ADD_DROP]) \
+        .update(starts_on=past, ends_on=past)
+    answer = _delete(client, world.keys[0], mine.pk)
+    assert answer.status_code == 409 and answer.json()["problems"][0]["field"] == "date"
+    mine.refresh_from_db()
+    assert mine.state == ENROLLED and _count(world.s_c1) == 1
+
+
+def test_revoked_token_is_401_and_changes_nothing(client, world):
+    mine = _register(world, 0, world.s_c1)
+    ApiToken.objects.filter(user=world.students[0].user).update(revoked_at=timezone.now())
+    assert _delete(client, world.keys[0], mine.pk).status_code == 401
+    mine.refresh_from_db()
+    assert mine.state == ENROLLED and _count(world.s_c1) == 1
+
+
+def test_the_registrar_drops_through_the_full_service(client, world):
+    mine = _register(world, 0, world.s_c1)
+    key = ApiToken.issue(world.registrar, "office")[1]
+    with connection.execute_wrapper(statements := SentStatements()):
+        assert _delete(client, key, mine.pk).status_code == 200
+    assert _lane(statements) == 1 < len(statements)
+    mine.refresh_from_db()
+    assert mine.state == DROPPED and _count(world.s_c1) == 0
+    assert AuditEvent.objects.get(action="registration.dropped").actor_id == world.registrar.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_drops_of_one_registration_free_one_seat():
+    """§5 under the rush: the same drop sent twice at once (a double click on two devices)
+    drops once, frees one seat and writes one audit event; the other answer is a refusal."""
+    from django.test import Client
+
+    from tests.registration.test_rush_postgres import run_together
+
+    world = open_registration_world()
+    mine = _register(world, 0, world.s_c1)
+    _register(world, 1, world.s_c1)
+
+    def drop_once():
+        return _delete(Client(), world.keys[0], mine.pk).status_code
+
+    statuses = run_together(drop_once, [()] * 4)
+    assert sorted(statuses) == [200, 409, 409, 409]
+    mine.refresh_from_db()
+    assert mine.state == DROPPED and _count(world.s_c1) == 1
+    assert AuditEvent.objects.filter(action="registration.dropped").count() == 1

@@ -400,7 +400,7 @@ class SectionChoice(TypedDict):
     offers a form posting this section, ``button`` the action it offers ("swap", "register",
     "waitlist" or None: a waitlisted student is offered no other section)."""
 
-    pk: int
+    pk: str  # the section's id as the form posts it (a string: no number formatting per row)
     code: str
     teacher: str
     language: str  # translated
@@ -467,7 +467,7 @@ def _choice(section: dict[str, Any], held: HeldRegistration | None,
     elif form and held is not None and held["state"] == RegistrationState.ENROLLED:
         button = "swap"
     return SectionChoice(
-        pk=section["pk"], code=section["code"],
+        pk=str(section["pk"]), code=section["code"],
         teacher="" if section["teacher_id"] is None else _person(section, "teacher__", language),
         language=_label(_SECTION_LANGUAGE, section["language"]), schedule=section["schedule"],
         seats=f"{seats_left} / {section['capacity']}", form=form, button=button)

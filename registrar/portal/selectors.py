@@ -316,6 +316,9 @@ def _studies(student_id: int, language: str) -> Studies:
 
 
 def _documents(student_id: int, user: Any) -> list[dict[str, Any]]:
+    """The student's latest documents `documents_visible_to` the reader: for the holder (the
+    dashboard's reader) that rule gives all their own, read by the compiled statement; any
+    other reader goes through the rule itself (tests/portal/test_dashboard_queries.py)."""
     if scope_of(user).student_id == student_id:
         return _OWN_DOCUMENTS.rows(student=student_id)
     return list(documents_visible_to(user).filter(student_id=student_id)

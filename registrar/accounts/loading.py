@@ -19,20 +19,18 @@ from django.db.models import Model
 
 from registrar.people.models import RoleAssignment, Staff, Student
 from registrar.people.roles import remember_scope
+from registrar.sql import convert, model_columns, select_list
 
 User = get_user_model()
-
-
-def _select(alias: str, model: type[Model]) -> str:
-    qn = connection.ops.quote_name
-    return ", ".join(f"{alias}.{qn(f.column)}" for f in model._meta.concrete_fields)
+_COLUMNS = (*model_columns("u", User), *model_columns("st", Student),
+            *model_columns("sf", Staff))
 
 
 def user_rows_sql(source: str, where: str) -> str:
     """SELECT the user (alias ``u``), student and staff columns FROM ``source`` (which joins
     ``u``) WHERE ``where``; rows for ``user_from_row``. Callers pass constants only."""
     return (
-        f"SELECT {_select('u', User)}, {_select('st', Student)}, {_select('sf', Staff)}"  # noqa: S608
+        f"SELECT {select_list(_COLUMNS)}"  # noqa: S608
         f" FROM {source}"
         f" LEFT JOIN {Student._meta.db_table} st ON st.user_id = u.id"
         f" LEFT JOIN {Staff._meta.db_table} sf ON sf.user_id = u.id"
@@ -49,21 +47,6 @@ ROLES_SQL = (
 _ATTNAMES: dict[type[Model], list[str]] = {
     model: [f.attname for f in model._meta.concrete_fields] for model in (User, Student, Staff)
 }
-
-
-def _converters(model: type[Model]) -> list[tuple[int, Any, Any]]:
-    """What the ORM applies to a column's raw value (SQLite's datetimes are naive text until
-    its converter makes them aware, for example): (position, converter, column)."""
-    found = []
-    for i, field in enumerate(model._meta.concrete_fields):
-        column = field.get_col(model._meta.db_table)
-        for convert in (connection.ops.get_db_converters(column)
-                        + column.get_db_converters(connection)):
-            found.append((i, convert, column))
-    return found
-
-
-_CONVERTERS = {model: _converters(model) for model in _ATTNAMES}
 _USER_END = len(_ATTNAMES[User])
 _STUDENT_END = _USER_END + len(_ATTNAMES[Student])
 
@@ -71,17 +54,13 @@ _STUDENT_END = _USER_END + len(_ATTNAMES[Student])
 def _instance(model: type[Model], values: Sequence[Any]) -> Any:
     if values[0] is None:  # the LEFT JOIN found no row
         return None
-    converters = _CONVERTERS[model]
-    if converters:
-        values = list(values)
-        for i, convert, column in converters:
-            values[i] = convert(values[i], column, connection)
     return model.from_db(connection.alias, _ATTNAMES[model], values)
 
 
 def user_from_row(cursor: Any, row: Sequence[Any]) -> Any:
     """The user of a ``user_rows_sql`` row with ``user.student``, ``user.staff`` and the
     permission scope loaded (the roles read with ``cursor``)."""
+    row = convert(row, _COLUMNS)
     user = _instance(User, row[:_USER_END])
     for model, related in ((Student, _instance(Student, row[_USER_END:_STUDENT_END])),
                            (Staff, _instance(Staff, row[_STUDENT_END:]))):

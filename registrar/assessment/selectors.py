@@ -24,13 +24,11 @@ import dataclasses
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -41,6 +39,7 @@ from registrar.people.models import Student, StudentStatus
 from registrar.people.roles import scope_of
 from registrar.policy import grading
 from registrar.registration.models import Section
+from registrar.sql import Column, fetch, select_list
 
 from .models import FinalResult, GradeChange, GradeEntry, GradeSheet, SheetKind, SheetState
 
@@ -169,47 +168,6 @@ def _language() -> str:
     return language if language in ("kk", "ru", "en") else "ru"
 
 
-Column = tuple[str, type[Model], str]  # (table alias, model, field name)
-
-
-def _select(columns: Sequence[Column]) -> str:
-    qn = connection.ops.quote_name
-    fields: list[Any] = [model._meta.get_field(name) for _alias, model, name in columns]
-    return ", ".join(f"{alias}.{qn(field.column)}"
-                     for (alias, _model, _name), field in zip(columns, fields, strict=True))
-
-
-@functools.cache
-def _converters(columns: tuple[Column, ...]) -> list[tuple[int, list[Any], Any]]:
-    """Per column that needs them, the backend's and the field's converters, as the ORM
-    applies them to the values it reads (a Decimal quantized to the field's places, a bool and
-    a date on SQLite; none on PostgreSQL)."""
-    found = []
-    for i, (_alias, model, name) in enumerate(columns):
-        field: Any = model._meta.get_field(name)
-        col = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
-        if converters:
-            found.append((i, converters, col))
-    return found
-
-
-def _fetch(sql: str, params: Sequence[Any], columns: tuple[Column, ...]) -> list[list[Any]]:
-    """The rows of `sql`, whose select list is `_select(columns)`, converted as the ORM
-    would convert the fields read."""
-    converters = _converters(columns)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [list(row) for row in cursor.fetchall()]
-    for row in rows:
-        for i, found, col in converters:
-            value = row[i]
-            for convert in found:
-                value = convert(value, col, connection)
-            row[i] = value
-    return rows
-
-
 @dataclasses.dataclass(frozen=True)
 class SectionRef:
     pk: int
@@ -242,7 +200,7 @@ def _own_grade_columns(language: str) -> tuple[Column, ...]:
 @functools.cache
 def _own_grades_sql(columns: tuple[Column, ...]) -> str:
     return (
-        f"SELECT {_select(columns)} FROM {GradeEntry._meta.db_table} e"  # noqa: S608 (constants only)
+        f"SELECT {select_list(columns)} FROM {GradeEntry._meta.db_table} e"  # noqa: S608 (constants only)
         f" JOIN {GradeSheet._meta.db_table} sh ON sh.id = e.sheet_id"
         f" JOIN {Section._meta.db_table} s ON s.id = sh.section_id"
         f" JOIN {Discipline._meta.db_table} d ON d.id = s.discipline_id"
@@ -259,7 +217,7 @@ def own_grade_lines(student_id: int) -> list[GradeLine]:
     columns = _own_grade_columns(_language())
     cells: dict[int, dict[str, ScoreCell | None]] = defaultdict(dict)
     heads: dict[int, list[Any]] = {}
-    for section_id, kind, state, score, absent, *head in _fetch(
+    for section_id, kind, state, score, absent, *head in fetch(
             _own_grades_sql(columns), [student_id], columns):
         if score is not None or absent:  # else nothing is entered yet
             cells[section_id][kind] = ScoreCell(None if absent else score, absent,
@@ -311,7 +269,7 @@ _SHEET_LINE_COLUMNS: tuple[Column, ...] = (
 @functools.cache
 def _sheet_lines_sql() -> str:
     return (
-        f"SELECT {_select(_SHEET_LINE_COLUMNS)} FROM {GradeEntry._meta.db_table} e"  # noqa: S608 (constants only)
+        f"SELECT {select_list(_SHEET_LINE_COLUMNS)} FROM {GradeEntry._meta.db_table} e"  # noqa: S608 (constants only)
         f" JOIN {Student._meta.db_table} st ON st.id = e.student_id"
         f" LEFT JOIN {AcademicGroup._meta.db_table} g ON g.id = st.group_id"
         " WHERE e.sheet_id = %s ORDER BY st.last_name_ru, st.first_name_ru")
@@ -331,7 +289,7 @@ def sheet_entry_rows(sheet: GradeSheet) -> list[dict[str, Any]]:
              "group": group or "",
              "full_name": Student.name_in(dict(zip(names, name_values, strict=True)), language)}
             for number, (student_id, score, absent, absence_share, group, *name_values) in
-            enumerate(_fetch(_sheet_lines_sql(), [sheet.pk], _SHEET_LINE_COLUMNS), start=1)]
+            enumerate(fetch(_sheet_lines_sql(), [sheet.pk], _SHEET_LINE_COLUMNS), start=1)]
 
 
 # --- Final statement ----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The session store: Django's database sessions, read with one plain statement.
 
 Every signed-in request reads its session row; through the ORM the lookup is compiled anew
-each time, which costs more CPU than the query itself. Writing, expiry, cycling the key on
+each time, which costs more CPU than the query itself. The statement is prepared on
+PostgreSQL (`registrar.sql.cursor`). Writing, expiry, cycling the key on
 sign-in and flushing on sign-out are Django's own (``SESSION_ENGINE``).
 """
 
@@ -11,8 +12,10 @@ from typing import Any
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.models import Session
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.utils import timezone
+
+from registrar.sql import cursor as prepared_cursor
 
 _SQL = (
     f"SELECT session_data FROM {Session._meta.db_table}"  # noqa: S608 (constants only)
@@ -28,7 +31,7 @@ class SessionStore(DatabaseSessionStore):
         alias = router.db_for_read(Session)
         connection = connections[alias]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        with (prepared_cursor() if alias == DEFAULT_DB_ALIAS else connection.cursor()) as cursor:
             cursor.execute(_SQL, [self.session_key, now])
             row = cursor.fetchone()
         if row is None:

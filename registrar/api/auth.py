@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
 from registrar.accounts.loading import user_from_row, user_rows_sql
+from registrar.sql import cursor as prepared_cursor
 
 from .models import ApiToken, digest
 
@@ -28,7 +28,7 @@ TOKEN_SQL = user_rows_sql(
 def user_for_token(key: str) -> Any:
     """The active user the key belongs to, with `user.student`, `user.staff` and the
     permission scope already loaded; None for an unknown or revoked key or an inactive user."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(TOKEN_SQL, [digest(key)])
         row = cursor.fetchone()
         if row is None or not row[_IS_ACTIVE]:

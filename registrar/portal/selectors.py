@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import get_language
 
 from registrar.documents.models import IssuedDocument
@@ -40,6 +38,7 @@ from registrar.registration.models import (
     StudyPlanLine,
 )
 from registrar.registration.selectors import with_waitlist_position
+from registrar.sql import Statement
 
 # Terms offered on the home page for plans and registration: those not yet over that start
 # within this many days (the current term and the next one or two).
@@ -47,65 +46,6 @@ UPCOMING_DAYS = 240
 UPCOMING_TERMS = 3
 RECENT_GRADES = 6
 RECENT_DOCUMENTS = 10
-
-
-class Statement:
-    """A `values()` query written with the ORM, compiled to SQL once per database backend and
-    then run with other arguments: on these pages compiling a query costs several times the
-    CPU of running it.
-
-    ``build`` makes the queryset from its keyword arguments, each an ``int`` or a
-    ``datetime.date`` as declared in ``kinds``. It is compiled with placeholder values no real
-    argument takes; where they fall among the parameters is noted, and each run puts the
-    arguments there. Rows are dicts converted as `values()` converts them."""
-
-    def __init__(self, build: Callable[..., QuerySet[Any]], **kinds: type) -> None:
-        self._build, self._kinds = build, kinds
-        self._compiled: dict[str, tuple[str, list[Any], list[tuple[int, str]], list[str],
-                                        Any]] = {}
-
-    @staticmethod
-    def _adapt(connection: Any, kind: type, value: Any) -> Any:
-        return connection.ops.adapt_datefield_value(value) if kind is dt.date else value
-
-    def _compile(self, connection: Any) -> tuple[str, list[Any], list[tuple[int, str]],
-                                                  list[str], Any]:
-        placeholders = {name: (-987_654_000 - n if kind is int else dt.date(1, 1, n))
-                        for n, (name, kind) in enumerate(self._kinds.items(), 1)}
-        query = self._build(**placeholders).query
-        compiler = query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        adapted = {name: self._adapt(connection, self._kinds[name], value)
-                   for name, value in placeholders.items()}
-        slots = [(i, name) for i, param in enumerate(params)
-                 for name, value in adapted.items() if type(param) is type(value)
-                 and param == value]
-        if {name for _i, name in slots} != set(self._kinds):
-            raise ValueError(f"every argument must be a parameter of the query: {sql}")
-        names = list(query.selected) if query.selected else [
-            *query.extra_select, *query.values_select, *query.annotation_select]
-        converters = compiler.get_converters([s[0] for s in compiler.select[:compiler.col_count]])
-        return sql, list(params), slots, names, (compiler, converters)
-
-    def rows(self, **arguments: Any) -> list[dict[str, Any]]:
-        connection = connections[DEFAULT_DB_ALIAS]
-        compiled = self._compiled.get(connection.vendor)
-        if compiled is None:
-            compiled = self._compiled[connection.vendor] = self._compile(connection)
-        sql, params, slots, names, (compiler, converters) = compiled
-        params = params.copy()
-        for i, name in slots:
-            params[i] = self._adapt(connection, self._kinds[name], arguments[name])
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            fetched = cursor.fetchall()
-        if converters:
-            fetched = compiler.apply_converters(fetched, converters)
-        return [dict(zip(names, row, strict=True)) for row in fetched]
-
-    def first(self, **arguments: Any) -> dict[str, Any] | None:
-        found = self.rows(**arguments)
-        return found[0] if found else None
 
 
 def _labels(model: Any, field: str) -> dict[Any, Any]:

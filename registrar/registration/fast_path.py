@@ -25,11 +25,11 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import get_language
 
 from registrar.people.models import Student
+from registrar.sql import cursor as prepared_cursor
 
 from .models import Registration, Section
 
@@ -160,15 +160,6 @@ class Registered:
     waitlist_position: int | None
 
 
-class _PreparedCursor(psycopg.Cursor):
-    """Server-side binding, prepared on the connection (Django binds on the client side and
-    turns preparing off): PostgreSQL plans the statement once per connection, not per call."""
-
-    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None,
-                binary: bool | None = None) -> Any:
-        return super().execute(query, params, prepare=True, binary=binary)
-
-
 @dataclass(frozen=True)
 class Dropped:
     """What a drop statement changed."""
@@ -185,16 +176,11 @@ def run(sql: str, params: dict[str, Any]) -> tuple[Any, ...] | None:
     if connection.vendor != "postgresql":
         return None
     params = {"lang": (get_language() or "ru")[:2], **params}
-    connection.ensure_connection()
-    raw: Any = _PreparedCursor(connection.connection)
-    # Django's wrapper: its error translation, execute wrappers and query log still apply.
-    cursor = (connection.make_debug_cursor(raw) if connection.queries_logged
-              else connection.make_cursor(raw))
     # In autocommit the statement is its own transaction (one round trip, one commit); inside
     # the caller's transaction it takes a savepoint, so a failure does not poison that one.
     own_transaction = nullcontext() if connection.get_autocommit() else transaction.atomic()
     try:
-        with own_transaction, cursor:
+        with own_transaction, prepared_cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()
     except IntegrityError:

@@ -16,6 +16,9 @@ urlpatterns += i18n_patterns(
     # Two-step sign-in: the password here, then the code at accounts:verify when owed.
     path("login/", accounts_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The portal first: its pages are the most requested, and a path is tried against every
+    # pattern before the one that matches (no path of the portal is another app's).
+    path("", include("registrar.portal.urls")),
     path("", include("registrar.accounts.urls")),
     path("", include("registrar.documents.urls")),
     path("", include("registrar.blanks.urls")),
@@ -25,6 +28,5 @@ urlpatterns += i18n_patterns(
     path("", include("registrar.reports.urls")),
     path("", include("registrar.scheduling.urls")),
     path("", include("registrar.audit.urls")),
-    path("", include("registrar.portal.urls")),
     prefix_default_language=True,
 )

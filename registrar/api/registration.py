@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -19,6 +21,7 @@ from registrar.registration.models import (
     Section,
 )
 from registrar.registration.selectors import with_waitlist_position
+from registrar.sql import Statement
 
 from . import registration_lane
 from .auth import SECURITY_SCHEMA, authenticate
@@ -76,9 +79,23 @@ _SECTION_COLUMNS = ("id", "code", "discipline_id", "discipline__code", "language
                     "enrolled_count", "schedule", "status", "teacher_id", *_TEACHER_NAMES)
 
 
-def _section_out(row: tuple, language: str | None) -> SectionOut:
+def _sections(**filters: Any) -> Statement:
+    return Statement(lambda **values: Section.objects.filter(**values)
+                     .order_by("discipline__code", "code").values_list(*_SECTION_COLUMNS)[:500],
+                     **{name: int for name in filters})
+
+
+# The students' polling reads, compiled once (registrar.sql.Statement).
+_PERIOD_SECTIONS = _sections(period_id=int)
+_DISCIPLINE_SECTIONS = _sections(period_id=int, discipline_id=int)
+_HELD = Statement(lambda student, period: Registration.objects.filter(
+    student_id=student, period_id=period, state__in=ACTIVE_STATES,
+).values_list("id", "section_id", "section__code", "state"), student=int, period=int)
+
+
+def _section_out(row: dict[str, Any], language: str | None) -> SectionOut:
     (pk, code, discipline_id, discipline_code, section_language, capacity, enrolled,
-     schedule, status, teacher_id, *names) = row
+     schedule, status, teacher_id, *names) = row.values()
     teacher = (PersonName.name_in(dict(zip(PersonName.NAME_FIELDS, names, strict=True)),
                                   language) if teacher_id is not None else "")
     return SectionOut(
@@ -117,11 +134,9 @@ def _student_for(request: HttpRequest, student_id: int | None) -> Student:
 @router.get("/sections", response={200: list[SectionOut], **READ_ERRORS})
 def list_sections(request: HttpRequest, period_id: QueryId,
                   discipline_id: OptionalQueryId = None):
-    sections = Section.objects.filter(period_id=period_id)
-    if discipline_id is not None:
-        sections = sections.filter(discipline_id=discipline_id)
+    rows = (_PERIOD_SECTIONS.rows(period_id=period_id) if discipline_id is None else
+            _DISCIPLINE_SECTIONS.rows(period_id=period_id, discipline_id=discipline_id))
     language = get_language()
-    rows = sections.order_by("discipline__code", "code").values_list(*_SECTION_COLUMNS)[:500]
     return [_section_out(row, language) for row in rows]
 
 
@@ -129,9 +144,7 @@ def list_sections(request: HttpRequest, period_id: QueryId,
 def my_registrations(request: HttpRequest, period_id: QueryId,
                      student_id: OptionalQueryId = None):
     student = _student_for(request, student_id)
-    rows = list(Registration.objects.filter(
-        student=student, period_id=period_id, state__in=ACTIVE_STATES
-    ).values_list("id", "section_id", "section__code", "state"))
+    rows = [tuple(row.values()) for row in _HELD.rows(student=student.pk, period=period_id)]
     # Places in line in a second query, only when something is waitlisted (seldom).
     waiting = [pk for pk, _, _, state in rows if state == RegistrationState.WAITLISTED]
     positions = dict(with_waitlist_position(Registration.objects.filter(pk__in=waiting))

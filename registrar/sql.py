@@ -27,6 +27,13 @@ from django.db.models import Model, QuerySet
 Column = tuple[str, type[Model], str]
 
 
+def choice_labels(model: type[Model], field: str) -> dict[Any, Any]:
+    """A field's choice labels by value, as `get_FOO_display` reads them (lazy: translated when
+    shown), for values read as plain rows. A value outside the choices shows as itself there,
+    so use ``.get(value, value)``."""
+    return dict(model._meta.get_field(field).flatchoices)  # type: ignore[union-attr]
+
+
 def model_columns(alias: str, model: type[Model]) -> tuple[Column, ...]:
     """Every concrete column of a model, in field order (what `Model.from_db` takes)."""
     return tuple((alias, model, f.name) for f in model._meta.concrete_fields)

@@ -74,9 +74,9 @@ class SwapIn(Schema):
     section_id: Id
 
 
-_TEACHER_NAMES = tuple(f"teacher__{f}" for f in PersonName.NAME_FIELDS)
 _SECTION_COLUMNS = ("id", "code", "discipline_id", "discipline__code", "language", "capacity",
-                    "enrolled_count", "schedule", "status", "teacher_id", *_TEACHER_NAMES)
+                    "enrolled_count", "schedule", "status", "teacher_id",
+                    *PersonName.name_columns("teacher__"))
 
 
 def _sections(**filters: Any) -> Statement:
@@ -94,14 +94,14 @@ _HELD = Statement(lambda student, period: Registration.objects.filter(
 
 
 def _section_out(row: dict[str, Any], language: str | None) -> SectionOut:
-    (pk, code, discipline_id, discipline_code, section_language, capacity, enrolled,
-     schedule, status, teacher_id, *names) = row.values()
-    teacher = (PersonName.name_in(dict(zip(PersonName.NAME_FIELDS, names, strict=True)),
-                                  language) if teacher_id is not None else "")
+    capacity, enrolled = row["capacity"], row["enrolled_count"]
     return SectionOut(
-        id=pk, code=code, discipline_id=discipline_id, discipline_code=discipline_code,
-        teacher=teacher, language=section_language, capacity=capacity, enrolled=enrolled,
-        seats_left=max(capacity - enrolled, 0), schedule=schedule, status=status,
+        id=row["id"], code=row["code"], discipline_id=row["discipline_id"],
+        discipline_code=row["discipline__code"],
+        teacher=("" if row["teacher_id"] is None
+                 else PersonName.name_from(row, "teacher__", language)),
+        language=row["language"], capacity=capacity, enrolled=enrolled,
+        seats_left=max(capacity - enrolled, 0), schedule=row["schedule"], status=row["status"],
     )
 
 

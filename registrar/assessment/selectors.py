@@ -39,7 +39,7 @@ from registrar.people.models import Student, StudentStatus
 from registrar.people.roles import scope_of
 from registrar.policy import grading
 from registrar.registration.models import Section
-from registrar.sql import Column, fetch, select_list
+from registrar.sql import Column, choice_labels, fetch, select_list
 
 from .models import FinalResult, GradeChange, GradeEntry, GradeSheet, SheetKind, SheetState
 
@@ -157,8 +157,8 @@ def student_scores(student: Student, period: AcademicPeriod | None = None) -> li
 # the CPU. The teaching list keeps the ORM (its visibility is `sheets_visible_to`'s condition)
 # and reads `values_list` with only the columns it shows.
 
-_SHEET_KINDS = dict(GradeSheet._meta.get_field("kind").flatchoices)
-_SHEET_STATES = dict(GradeSheet._meta.get_field("state").flatchoices)
+_SHEET_KINDS = choice_labels(GradeSheet, "kind")
+_SHEET_STATES = choice_labels(GradeSheet, "state")
 
 
 def _language() -> str:

@@ -61,6 +61,16 @@ class PersonName(models.Model):
                  names[f"patronymic_{suffix}"])
         return " ".join(p for p in parts if p)
 
+    @classmethod
+    def name_columns(cls, prefix: str = "") -> tuple[str, ...]:
+        """The ``NAME_FIELDS`` as read through a relation (``"teacher__"``) with ``values()``."""
+        return tuple(f"{prefix}{field}" for field in cls.NAME_FIELDS)
+
+    @classmethod
+    def name_from(cls, row: Mapping[str, Any], prefix: str, language: str | None) -> str:
+        """``name_in`` of the ``name_columns(prefix)`` values of a row."""
+        return cls.name_in({f: row[f"{prefix}{f}"] for f in cls.NAME_FIELDS}, language)
+
     def full_name_in(self, language: str | None) -> str:
         return self.name_in({f: getattr(self, f) for f in self.NAME_FIELDS}, language)
 

@@ -38,7 +38,7 @@ from registrar.registration.models import (
     StudyPlanLine,
 )
 from registrar.registration.selectors import with_waitlist_position
-from registrar.sql import Statement
+from registrar.sql import Statement, choice_labels
 
 # Terms offered on the home page for plans and registration: those not yet over that start
 # within this many days (the current term and the next one or two).
@@ -48,19 +48,13 @@ RECENT_GRADES = 6
 RECENT_DOCUMENTS = 10
 
 
-def _labels(model: Any, field: str) -> dict[Any, Any]:
-    """The choice labels of a field, as `get_FOO_display` reads them (lazy: translated when
-    shown). A value outside the choices shows as itself there, so use ``.get(v, v)``."""
-    return dict(model._meta.get_field(field).flatchoices)
-
-
-_STUDENT_STATUS = _labels(Student, "status")
-_ATTEMPT_KIND = _labels(Attempt, "kind")
-_DOCUMENT_KIND = _labels(IssuedDocument, "kind")
-_DOCUMENT_LANGUAGE = _labels(IssuedDocument, "language")
-_PLAN_STATE = _labels(StudyPlan, "state")
-_REGISTRATION_STATE = _labels(Registration, "state")
-_SECTION_LANGUAGE = _labels(Section, "language")
+_STUDENT_STATUS = choice_labels(Student, "status")
+_ATTEMPT_KIND = choice_labels(Attempt, "kind")
+_DOCUMENT_KIND = choice_labels(IssuedDocument, "kind")
+_DOCUMENT_LANGUAGE = choice_labels(IssuedDocument, "language")
+_PLAN_STATE = choice_labels(StudyPlan, "state")
+_REGISTRATION_STATE = choice_labels(Registration, "state")
+_SECTION_LANGUAGE = choice_labels(Section, "language")
 
 
 def _label(labels: dict[Any, Any], value: Any) -> str:
@@ -78,16 +72,6 @@ def _names(prefix: str) -> tuple[str, ...]:
 def _name(row: dict[str, Any], prefix: str, language: str) -> str:
     """`TrilingualName.name_in` of the `_names(prefix)` values of a row."""
     return row.get(f"{prefix}name_{language}") or row[f"{prefix}name_ru"]
-
-
-def _person_fields(prefix: str) -> tuple[str, ...]:
-    return tuple(f"{prefix}{field}" for field in PersonName.NAME_FIELDS)
-
-
-def _person(row: dict[str, Any], prefix: str, language: str) -> str:
-    """`PersonName.full_name_in` of the `_person_fields(prefix)` values of a row."""
-    return PersonName.name_in({f: row[f"{prefix}{f}"] for f in PersonName.NAME_FIELDS},
-                              language)
 
 
 class _Terms:
@@ -207,7 +191,7 @@ class StudentDashboard:
 _STUDIES = Statement(lambda student: Student.objects.filter(pk=student).values(
     "status", "year_of_study", "programme__code", *_names("programme__"),
     *_names("programme__department__faculty__"), "group__name", "advisor_id",
-    *_person_fields("advisor__"), "advisor__email", "advisor__user__email"), student=int)
+    *PersonName.name_columns("advisor__"), "advisor__email", "advisor__user__email"), student=int)
 
 _LAST_SNAPSHOT = Statement(lambda student: GpaSnapshot.objects.filter(student_id=student)
                            .order_by("-period__starts_on", "-period_id")
@@ -251,7 +235,8 @@ def _studies(student_id: int, language: str) -> Studies:
         programme_code=row["programme__code"], programme_name=_name(row, "programme__", language),
         faculty=_name(row, "programme__department__faculty__", language),
         group=row["group__name"], year_of_study=row["year_of_study"],
-        advisor=None if row["advisor_id"] is None else _person(row, "advisor__", language),
+        advisor=(None if row["advisor_id"] is None
+                 else PersonName.name_from(row, "advisor__", language)),
         advisor_email=row["advisor__email"] or row["advisor__user__email"] or "")
 
 
@@ -395,7 +380,7 @@ _PLAN_SECTIONS = Statement(lambda period, plan: Section.objects.filter(
     discipline_id__in=StudyPlanLine.objects.filter(plan_id=plan).values("discipline_id"))
     .order_by("code")
     .values("pk", "discipline_id", "code", "language", "schedule", "capacity",
-            "enrolled_count", "status", "teacher_id", *_person_fields("teacher__")),
+            "enrolled_count", "status", "teacher_id", *PersonName.name_columns("teacher__")),
     period=int, plan=int)
 
 
@@ -411,7 +396,8 @@ def _choice(section: dict[str, Any], held: HeldRegistration | None,
         button = "swap"
     return SectionChoice(
         pk=str(section["pk"]), code=section["code"],
-        teacher="" if section["teacher_id"] is None else _person(section, "teacher__", language),
+        teacher=("" if section["teacher_id"] is None
+                 else PersonName.name_from(section, "teacher__", language)),
         language=_label(_SECTION_LANGUAGE, section["language"]), schedule=section["schedule"],
         seats=f"{seats_left} / {section['capacity']}", form=form, button=button)
 

@@ -23,6 +23,8 @@ from registrar.assessment.models import (
 from registrar.people.imports import ImportFailed
 from registrar.people.roles import scope_of
 
+from ..links import id_link_prefix
+
 
 def _sheet(request: HttpRequest, pk: int) -> GradeSheet:
     sheet = get_object_or_404(selectors.sheets_visible_to(request.user), pk=pk)
@@ -40,7 +42,7 @@ def _sheet_to_show(request: HttpRequest, pk: int) -> GradeSheet:
 def teaching(request: HttpRequest) -> HttpResponse:
     """The sheets of the sections I teach (or, for a dean or the registrar, in my scope)."""
     sheets = selectors.sheet_rows(request.user, limit=300)
-    link = reverse("portal:sheet_detail", args=[0]).removesuffix("0/")  # one reverse, not one a row
+    link = id_link_prefix("portal:sheet_detail")
     for row in sheets:
         row["url"] = f"{link}{row['pk']}/"
     return render(request, "portal/grades/sheets.html", {"sheets": sheets})

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
@@ -35,6 +34,7 @@ from registrar.records.models import AcademicDebt, DebtState
 from registrar.registration.models import StudyPlan
 
 from ..forms import ImportForm, StudentSearchForm
+from ..links import id_link_prefix
 
 
 @login_required
@@ -69,7 +69,7 @@ EVENT_FIELDS = ("at", "action", "changes", "reason", "actor__username")
 def _result_rows(page: Page) -> list[dict[str, Any]]:
     """The table's cells per student found, computed once here rather than by template tags
     per row (issue 10: the live search redraws the table on every keystroke)."""
-    link = reverse("portal:student_detail", args=[0]).removesuffix("0/")
+    link = id_link_prefix("portal:student_detail")
     statuses = {value: str(label) for value, label in StudentStatus.choices}
     fundings = {value: str(label) for value, label in Funding.choices}
     return [{"href": f"{link}{s.pk}/", "name": s.full_name, "iin": s.iin,

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, SessionAuth
 
-from registrar.accounts.loading import user_from_row, user_rows_sql
+from registrar.accounts.loading import user_from_rows, user_rows_sql
 from registrar.sql import cursor as prepared_cursor
 
 from .models import ApiToken, digest
@@ -19,7 +19,7 @@ _IS_ACTIVE = [f.attname for f in User._meta.concrete_fields].index("is_active")
 
 
 # Every API call starts here: the token's user as the portal's session user is loaded
-# (`accounts.loading`: two plain statements, no ORM compilation).
+# (`accounts.loading`: one plain statement, no ORM compilation).
 TOKEN_SQL = user_rows_sql(
     f"{ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id",
     "t.key_digest = %s AND t.revoked_at IS NULL")
@@ -30,10 +30,10 @@ def user_for_token(key: str) -> Any:
     permission scope already loaded; None for an unknown or revoked key or an inactive user."""
     with prepared_cursor() as cursor:
         cursor.execute(TOKEN_SQL, [digest(key)])
-        row = cursor.fetchone()
-        if row is None or not row[_IS_ACTIVE]:
-            return None
-        return user_from_row(cursor, row)
+        rows = cursor.fetchall()
+    if not rows or not rows[0][_IS_ACTIVE]:
+        return None
+    return user_from_rows(rows)
 
 
 class TokenAuth(HttpBearer):

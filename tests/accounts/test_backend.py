@@ -109,3 +109,25 @@ def test_the_session_user_is_the_orm_user_with_the_scope_loaded():
 @pytest.mark.parametrize("user_id", [None, "", "abc", "999999999"])
 def test_a_malformed_or_unknown_session_user_id_is_nobody(user_id):
     assert AccountBackend().get_user(user_id) is None
+
+
+def test_a_user_with_several_roles_is_loaded_in_one_statement_with_all_of_them():
+    """Every request loads its user: the role assignments come in the same statement as the
+    user (accounts/loading.py), one row per assignment, and none is lost or doubled; a
+    user with no assignment still loads (one row, no role)."""
+    from registrar.people.models import Role, RoleAssignment
+
+    first, second = factories.faculty(), factories.faculty()
+    account = factories.dean(first)
+    RoleAssignment.objects.create(user=account, role=Role.DEAN, faculty=second)
+    RoleAssignment.objects.create(user=account, role=Role.TEACHER)
+    with CaptureQueriesContext(connection) as queries:
+        user = AccountBackend().get_user(account.pk)
+        scope = scope_of(user)
+    assert len(queries) == 1
+    assert scope.roles == frozenset({Role.DEAN, Role.TEACHER})
+    assert scope.dean_faculty_ids == frozenset({first.pk, second.pk})
+    assert user.staff.pk
+    plain = factories.user()
+    loaded = AccountBackend().get_user(plain.pk)
+    assert loaded.pk == plain.pk and scope_of(loaded).roles == frozenset()

@@ -28,7 +28,7 @@ def test_student_sees_own_card_but_not_another_by_changing_the_id(client, world)
     for other in (world["other"], world["far"]):
         assert client.get(reverse("portal:student_detail", args=[other.pk])).status_code == 404
     listing = client.get(reverse("portal:student_list"))
-    assert list(listing.context["page"]) == [world["me"]]
+    assert [s["pk"] for s in listing.context["page"]] == [world["me"].pk]
 
 
 def test_dean_sees_only_own_faculty(client, world):
@@ -50,9 +50,9 @@ def test_search_by_iin_and_name_in_scope(client, world):
     client.force_login(world["registrar"])
     me = world["me"]
     response = client.get(reverse("portal:student_list"), {"q": me.iin[:8]})
-    assert me in list(response.context["page"])
+    assert me.pk in [s["pk"] for s in response.context["page"]]
     response = client.get(reverse("portal:student_list"), {"q": me.last_name_en})
-    assert list(response.context["page"]) == [me]
+    assert [s["pk"] for s in response.context["page"]] == [me.pk]
 
 
 def test_only_registrar_imports(client, world):

@@ -11,6 +11,7 @@ from django.core.paginator import Page
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from registrar.audit.selectors import events_for
@@ -72,10 +73,11 @@ def _result_rows(page: Page) -> list[dict[str, Any]]:
     link = id_link_prefix("portal:student_detail")
     statuses = {value: str(label) for value, label in StudentStatus.choices}
     fundings = {value: str(label) for value, label in Funding.choices}
-    return [{"href": f"{link}{s.pk}/", "name": s.full_name, "iin": s.iin,
-             "group": s.group_name or "", "year": str(s.year_of_study), "status": s.status,
-             "status_label": statuses.get(s.status, s.status),
-             "funding": fundings.get(s.funding, s.funding)} for s in page]
+    language = get_language()
+    return [{"href": f"{link}{s['pk']}/", "name": Student.name_in(s, language), "iin": s["iin"],
+             "group": s["group_name"] or "", "year": str(s["year_of_study"]),
+             "status": s["status"], "status_label": statuses.get(s["status"], s["status"]),
+             "funding": fundings.get(s["funding"], s["funding"])} for s in page]
 
 
 def _card(student: Student, user, language: str) -> dict:

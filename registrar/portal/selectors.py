@@ -324,9 +324,9 @@ class HeldRegistration(TypedDict):
 
 
 class SectionChoice(TypedDict):
-    """A section of a plan discipline and what the student may do there: ``form`` when the page
-    offers a form posting this section, ``button`` the action it offers ("swap", "register",
-    "waitlist" or None: a waitlisted student is offered no other section)."""
+    """A section of a plan discipline and what the student may do there: ``button`` the action
+    the page offers ("swap", "register", "waitlist" or None: none on a closed section or the
+    one held, and a waitlisted student is offered no other section)."""
 
     pk: str  # the section's id as the form posts it (a string: no number formatting per row)
     code: str
@@ -334,7 +334,6 @@ class SectionChoice(TypedDict):
     language: str  # translated
     schedule: str
     seats: str  # seats left / capacity
-    form: bool
     button: str | None
 
 
@@ -386,20 +385,20 @@ _PLAN_SECTIONS = Statement(lambda period, plan: Section.objects.filter(
 
 def _choice(section: dict[str, Any], held: HeldRegistration | None,
             language: str) -> SectionChoice:
-    form = section["status"] == SectionStatus.OPEN and (held is None
-                                                         or held["section_id"] != section["pk"])
+    offered = section["status"] == SectionStatus.OPEN and (held is None
+                                                            or held["section_id"] != section["pk"])
     seats_left = max(section["capacity"] - section["enrolled_count"], 0)
     button = None
-    if form and held is None:
+    if offered and held is None:
         button = "register" if seats_left else "waitlist"
-    elif form and held is not None and held["state"] == RegistrationState.ENROLLED:
+    elif offered and held is not None and held["state"] == RegistrationState.ENROLLED:
         button = "swap"
     return SectionChoice(
         pk=str(section["pk"]), code=section["code"],
         teacher=("" if section["teacher_id"] is None
                  else PersonName.name_from(section, "teacher__", language)),
         language=_label(_SECTION_LANGUAGE, section["language"]), schedule=section["schedule"],
-        seats=f"{seats_left} / {section['capacity']}", form=form, button=button)
+        seats=f"{seats_left} / {section['capacity']}", button=button)
 
 
 def _registration_rows(student_id: int, period_id: int, plan_id: int) -> list[RegistrationRow]:

@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Logs every refused request (403) and every 404 of an object URL for a signed-in user.
     "registrar.audit.middleware.AccessDenialMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "registrar.accounts.middleware.OTPMiddleware",  # django-otp's, the device read faster
     "registrar.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

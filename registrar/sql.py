@@ -169,3 +169,22 @@ class Statement:
     def first(self, **arguments: Any) -> dict[str, Any] | None:
         found = self.rows(**arguments)
         return found[0] if found else None
+
+
+@functools.cache
+def _by_pk_sql(model: type[Model]) -> tuple[str, tuple[Column, ...]]:
+    columns = model_columns("t", model)
+    pk = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
+    return (f"SELECT {select_list(columns)} FROM {connection.ops.quote_name(model._meta.db_table)}"  # noqa: S608
+            f" t WHERE t.{pk} = %s", columns)
+
+
+def instance_by_pk(model: type[Model], pk: Any) -> Any:
+    """``model.objects.filter(pk=pk).first()`` (the default manager unfiltered), without
+    compiling the query each time: for a row read on every request of some kind."""
+    sql, columns = _by_pk_sql(model)
+    rows = fetch(sql, [pk], columns)
+    if not rows:
+        return None
+    return model.from_db(connection.alias, [f.attname for f in model._meta.concrete_fields],
+                         rows[0])

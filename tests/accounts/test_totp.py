@@ -204,3 +204,38 @@ def test_registrar_resets_a_lost_device_in_the_admin(client, staff):
     assert not TOTPDevice.objects.filter(user=staff).exists()
     client.logout()
     assert sign_in(client, "teacher1")["Location"] == reverse(HOME)
+
+
+def test_the_session_device_is_read_as_the_orm_reads_it_and_checked_as_django_otp_checks_it(
+        client, staff):
+    """The OTP middleware reads the verified session's device with a statement compiled once
+    (registrar.accounts.middleware.OTPMiddleware, registrar.sql.instance_by_pk): the same
+    device, field by field; an unknown, malformed or deleted device, another user's or an
+    unconfirmed one leaves the session unverified (django-otp's own checks still apply)."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from registrar.accounts.middleware import OTPMiddleware
+    from registrar.sql import instance_by_pk
+
+    device = enrolled(staff)
+    loaded = instance_by_pk(TOTPDevice, device.pk)
+    fields = [f.attname for f in TOTPDevice._meta.concrete_fields]
+    assert [getattr(loaded, f) for f in fields] == [getattr(device, f) for f in fields]
+    assert instance_by_pk(TOTPDevice, device.pk + 1000) is None
+
+    middleware = OTPMiddleware(lambda request: None)
+    assert middleware._device_from_persistent_id(device.persistent_id) == device
+    for wrong in ("otp_totp.totpdevice/x", "nonsense", "otp_totp.nomodel/1",
+                  "auth.user/1", f"otp_totp.totpdevice/{device.pk + 1000}"):
+        assert middleware._device_from_persistent_id(wrong) is None, wrong
+
+    sign_in(client, "teacher1")
+    client.post(reverse(VERIFY), {"otp_token": code(device)})
+    response = client.get(reverse(HOME))
+    assert response.status_code == 200 and response.wsgi_request.user.is_verified()
+    assert response.wsgi_request.user.otp_device == device
+    TOTPDevice.objects.filter(pk=device.pk).update(user=factories.user(role="teacher"))
+    response = client.get(reverse(HOME))
+    assert not response.wsgi_request.user.is_verified()
+    session = SessionStore(client.session.session_key)
+    assert DEVICE_ID_SESSION_KEY not in session.load()

@@ -1,13 +1,14 @@
-"""The registration page's section rows, drawn in Python (portal/templatetags/section_rows.py):
-every value escaped, the button the student may press posting the section's id (§5: register,
-join the waitlist, swap), in the page's language."""
+"""The rows of the busiest tables, drawn in Python (portal/templatetags/table_rows.py): every
+value escaped; on the registration page the button the student may press posting the
+section's id (§5: register, join the waitlist, swap), in the page's language; in the student
+search the same cells the template drew."""
 
 from __future__ import annotations
 
 from django.template import Context, Template
 from django.utils import translation
 
-from registrar.portal.templatetags.section_rows import section_rows
+from registrar.portal.templatetags.table_rows import section_rows, student_rows
 
 
 def _section(**kw):
@@ -39,7 +40,7 @@ def test_each_action_has_its_button_posting_the_section_and_none_has_no_button()
 
 
 def test_labels_follow_the_language_and_the_tag_works_in_a_template():
-    template = Template("{% load section_rows %}{% section_rows sections %}")
+    template = Template("{% load table_rows %}{% section_rows sections %}")
     with translation.override("ru"):
         russian = template.render(Context({"sections": [_section()]}))
     with translation.override("en"):
@@ -47,3 +48,16 @@ def test_labels_follow_the_language_and_the_tag_works_in_a_template():
     assert ">Register</button>" in english and ">Register</button>" not in russian
     assert "<td>Tue 10:00</td><td>3 / 30</td>" in russian
     assert template.render(Context({"sections": []})) == ""
+
+
+def test_student_rows_are_the_cells_the_template_drew_with_every_value_escaped():
+    row = {"href": "/ru/students/5/", "name": "Серикова <Айгуль>", "iin": "040503616884",
+           "group": "ИС-23-1", "year": "2", "status": "active", "status_label": "Обучается",
+           "funding": "Грант & стипендия"}
+    drawn = Template(
+        '{% for s in rows %}<tr><td><a href="{{ s.href }}">{{ s.name }}</a></td>'
+        "<td>{{ s.iin }}</td><td>{{ s.group }}</td>\n<td>{{ s.year }}</td><td><span "
+        'class="badge {{ s.status }}">{{ s.status_label }}</span></td><td>{{ s.funding }}'
+        "</td></tr>\n{% endfor %}").render(Context({"rows": [row, {**row, "year": "1"}]}))
+    assert str(student_rows([row, {**row, "year": "1"}])) == drawn
+    assert "&lt;Айгуль&gt;" in drawn and "Грант &amp; стипендия" in drawn

@@ -263,7 +263,7 @@ def drop_database(target: PgTarget, name: str) -> None:
 
 def server_facts(target: PgTarget) -> dict[str, str]:
     names = ["server_version", "max_connections", "shared_buffers", "synchronous_commit",
-             "fsync", "wal_level", "effective_io_concurrency"]
+             "fsync", "wal_level", "effective_io_concurrency", "autovacuum"]
     facts: dict[str, str] = {}
     with target.connect() as conn:
         for name in names:

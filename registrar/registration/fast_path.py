@@ -1,5 +1,5 @@
-"""The registration write path on PostgreSQL as one statement (issue 3's rush), and the
-common drop (issue 10's soak).
+"""The registration write path on PostgreSQL as one statement (issue 3's rush), and a
+student's own drop, with the promotion from the waitlist it may bring (issue 10's soak).
 
 The happy path of `services.register` — open section, studying student, discipline in the
 approved plan, registration or add/drop window open, no active registration of the discipline —
@@ -108,11 +108,14 @@ SELECT reg.id, reg.state, reg.created_at, sec.student_id, sec.id, sec.code,
 
 SQL = "WITH" + WHO_BY_STUDENT + REGISTER_FROM_WHO
 
-# The happy path of `services.drop` for a student's own active registration when no one
-# waits for the seat it frees (a drop that promotes someone from the waitlist is left to the
-# full service, which does the promotion): the registration becomes dropped — only if it is
-# still in the state read, so a concurrent drop or promotion makes this return nothing — the
-# enrolled count goes down for an enrolled one, and the audit event is written.
+# `services.drop` for a student's own active registration: the registration becomes dropped
+# (only if it is still in the state read, so a concurrent drop or promotion makes this return
+# nothing), and the seat an enrolled one frees goes to the first in line (`services.
+# _free_seat_and_promote`: earlier `created_at`, then the lower id; locked, so two drops at
+# once promote two students, the second skipping the row the first took) or, when no one
+# waits, back to the section; each change audited as the service audits it. (The service's
+# "a seat under the capacity" always holds here: the enrolled count never exceeds it.)
+PROMOTED_REPR = STUDENT_REPR.replace("st.", "pst.")
 DROP_FROM_WHO = """
 , reg AS (
   SELECT r.id, r.section_id, r.state AS was, s.code, who.student_id
@@ -120,19 +123,30 @@ DROP_FROM_WHO = """
     JOIN registration_section s ON s.id = r.section_id
     JOIN who ON who.student_id = r.student_id
    WHERE r.id = %(registration)s AND r.state IN ('enrolled', 'waitlisted')
-     AND (r.state = 'waitlisted'
-          OR NOT EXISTS (SELECT 1 FROM registration_registration w
-                          WHERE w.section_id = r.section_id AND w.state = 'waitlisted'))
 """ + WINDOW_OPEN + """
 ), dropped AS (
   UPDATE registration_registration r SET state = 'dropped', changed_at = statement_timestamp()
     FROM reg
    WHERE r.id = reg.id AND r.state = reg.was
   RETURNING r.id
+), first_in_line AS (
+  SELECT w.id
+    FROM registration_registration w, reg, dropped
+   WHERE reg.was = 'enrolled'
+     AND w.section_id = reg.section_id AND w.state = 'waitlisted'
+   ORDER BY w.created_at, w.id
+   LIMIT 1
+   FOR UPDATE OF w
+), promoted AS (
+  UPDATE registration_registration r SET state = 'enrolled', changed_at = statement_timestamp()
+    FROM first_in_line
+   WHERE r.id = first_in_line.id AND r.state = 'waitlisted'
+  RETURNING r.student_id, r.section_id
 ), seat AS (
   UPDATE registration_section s SET enrolled_count = enrolled_count - 1
     FROM reg, dropped
    WHERE s.id = reg.section_id AND reg.was = 'enrolled'
+     AND NOT EXISTS (SELECT 1 FROM promoted)
   RETURNING s.id
 ), aud AS (
   INSERT INTO audit_auditevent (at, actor_id, action, object_type, object_id, object_repr,
@@ -141,6 +155,11 @@ DROP_FROM_WHO = """
          who.student_id::text, left(who.student_repr, 255),
          jsonb_build_object('section', reg.code), ''
     FROM dropped, reg, who
+  UNION ALL
+  SELECT now(), NULL, 'registration.promoted', 'people.student',
+         promoted.student_id::text, left(""" + PROMOTED_REPR + """, 255),
+         jsonb_build_object('section', promoted.section_id), 'waitlist'
+    FROM promoted JOIN people_student pst ON pst.id = promoted.student_id
 )
 SELECT dropped.id, reg.student_id, reg.section_id, reg.code FROM dropped, reg
 """  # noqa: S608 (constants only; every value is a parameter)

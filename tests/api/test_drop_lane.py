@@ -1,8 +1,8 @@
-"""The drop lane (issue 10): a student dropping their own registration by bearer token, with
-no one waiting for the seat, is one statement on PostgreSQL. It must do and answer exactly what
-`services.drop` does (§5: a dropped seat is free again; the waitlist moves up), and leave to
-the full path everything else: someone to promote, another's registration, an inactive one,
-a closed window, a token `TokenAuth` would refuse."""
+"""The drop lane (issue 10): a student dropping their own registration by bearer token is one
+statement on PostgreSQL, with the promotion from the waitlist it may bring. It must do and
+answer exactly what `services.drop` does (§5: a dropped seat goes to the first in line, or is
+free again; the waitlist moves up), and leave to the full path everything else: another's
+registration, an inactive one, a closed window, a token `TokenAuth` would refuse."""
 
 from __future__ import annotations
 
@@ -77,19 +77,37 @@ def test_a_waitlisted_drop_leaves_the_count_and_moves_the_line_up(client, world)
     assert waiting.state == DROPPED and _count(world.s_e1a) == 2
 
 
-def test_a_drop_that_promotes_takes_the_full_service(client, world):
-    """§5 waitlist: the freed seat goes to the first in line — the service does it."""
-    first = _register(world, 0, world.s_e1a)
-    _register(world, 1, world.s_e1a)
-    waiting = _register(world, 2, world.s_e1a)
+def test_a_drop_that_promotes_is_one_statement_as_the_service_does_it(client, world):
+    """§5 waitlist: the freed seat goes to the first in line (earlier request first); the
+    count stays, the next in line moves up, and both changes are audited as the service
+    audits them (the promotion with no actor, the reason "waitlist")."""
+    Section.objects.filter(pk=world.s_e1a.pk).update(capacity=1)
+    first = _register(world, 0, world.s_e1a)  # full
+    waiting = _register(world, 1, world.s_e1a)
+    behind = _register(world, 2, world.s_e1a)
     with connection.execute_wrapper(statements := SentStatements()):
         answer = _delete(client, world.keys[0], first.pk)
     assert answer.status_code == 200 and answer.json()["state"] == "dropped"
-    assert _lane(statements) == 1 < len(statements)  # tried, changed nothing, fell through
+    assert _lane(statements) == 1 == len(statements.without_savepoints())
     waiting.refresh_from_db()
-    assert waiting.state == ENROLLED and _count(world.s_e1a) == 2
-    assert AuditEvent.objects.filter(action="registration.promoted").count() == 1
-    assert AuditEvent.objects.filter(action="registration.dropped").count() == 1
+    behind.refresh_from_db()
+    assert waiting.state == ENROLLED and behind.state == WAITLISTED
+    assert waiting.changed_at > waiting.created_at and _count(world.s_e1a) == 1
+    assert services.waitlist_position(behind) == 1
+    lane_event = AuditEvent.objects.get(action="registration.promoted")
+
+    # The service, from the same state, writes the same promotion event.
+    services.drop(waiting, by=world.students[1].user)
+    behind.refresh_from_db()
+    assert behind.state == ENROLLED and _count(world.s_e1a) == 1
+    service_event = AuditEvent.objects.filter(action="registration.promoted").latest("pk")
+    fields = ("actor_id", "object_type", "reason")
+    assert [getattr(lane_event, f) for f in fields] == [getattr(service_event, f) for f in fields]
+    assert lane_event.actor_id is None and lane_event.reason == "waitlist"
+    assert (lane_event.object_id, lane_event.object_repr) == (
+        str(world.students[1].pk), str(world.students[1]))
+    assert lane_event.changes == service_event.changes == {"section": world.s_e1a.pk}
+    assert AuditEvent.objects.filter(action="registration.dropped").count() == 2
 
 
 @pytest.mark.parametrize("language", ["ru", "kk", "en"])
@@ -181,3 +199,29 @@ def test_concurrent_drops_of_one_registration_free_one_seat():
     mine.refresh_from_db()
     assert mine.state == DROPPED and _count(world.s_c1) == 1
     assert AuditEvent.objects.filter(action="registration.dropped").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_drops_of_a_full_section_promote_the_first_in_line_each_once():
+    """§5 under the rush: two enrolled students of a full section drop at the same moment
+    with three waiting: the first two in line get the seats, in order, each promoted once;
+    the count stays at capacity and no seat is free beside the line."""
+    from django.test import Client
+
+    from tests.registration.test_rush_postgres import run_together
+
+    world = open_registration_world(n_students=5)
+    enrolled = [_register(world, i, world.s_e1a) for i in range(2)]  # capacity 2
+    waiting = [_register(world, i, world.s_e1a) for i in range(2, 5)]
+
+    def drop(i):
+        return _delete(Client(), world.keys[i], enrolled[i].pk).status_code
+
+    assert run_together(drop, [(0,), (1,)]) == [200, 200]
+    states = [Registration.objects.get(pk=r.pk).state for r in waiting]
+    assert states == [ENROLLED, ENROLLED, WAITLISTED]
+    assert _count(world.s_e1a) == 2
+    assert AuditEvent.objects.filter(action="registration.promoted").count() == 2
+    assert sorted(AuditEvent.objects.filter(action="registration.promoted")
+                  .values_list("object_id", flat=True)) == sorted(
+        str(world.students[i].pk) for i in (2, 3))

@@ -153,11 +153,11 @@ def build_world() -> SimpleNamespace:
     return w
 
 
-def open_registration_world() -> SimpleNamespace:
+def open_registration_world(n_students: int = 3) -> SimpleNamespace:
     """`tests.registration.builders.build_world` with its registration window open today,
-    approved plans for its three students (with the first elective) and a bearer token for
-    each (`w.keys`), for the registration endpoints."""
-    w = registration_builders.build_world(n_students=3)
+    approved plans for its students (three unless asked; with the first elective) and a
+    bearer token for each (`w.keys`), for the registration endpoints."""
+    w = registration_builders.build_world(n_students=n_students)
     today = timezone.localdate()
     CalendarEvent.objects.filter(calendar=w.calendar, kind=CalendarEventKind.REGISTRATION) \
         .update(starts_on=today - dt.timedelta(days=1), ends_on=today + dt.timedelta(days=1))

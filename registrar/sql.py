@@ -172,6 +172,17 @@ class Statement:
 
 
 @functools.cache
+def _attnames(model: type[Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+def instance_from_row(model: type[Model], values: Sequence[Any]) -> Any:
+    """The instance of a row of ``model_columns(alias, model)`` values, converted (`convert`),
+    as the ORM makes it (``Model.from_db``)."""
+    return model.from_db(connection.alias, _attnames(model), values)
+
+
+@functools.cache
 def _by_pk_sql(model: type[Model]) -> tuple[str, tuple[Column, ...]]:
     columns = model_columns("t", model)
     pk = connection.ops.quote_name(model._meta.pk.column)  # type: ignore[union-attr]
@@ -184,7 +195,4 @@ def instance_by_pk(model: type[Model], pk: Any) -> Any:
     compiling the query each time: for a row read on every request of some kind."""
     sql, columns = _by_pk_sql(model)
     rows = fetch(sql, [pk], columns)
-    if not rows:
-        return None
-    return model.from_db(connection.alias, [f.attname for f in model._meta.concrete_fields],
-                         rows[0])
+    return instance_from_row(model, rows[0]) if rows else None

@@ -17,12 +17,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import Model
 
 from registrar.people.models import RoleAssignment, Staff, Student
 from registrar.people.roles import remember_scope
-from registrar.sql import convert, model_columns, select_list
+from registrar.sql import convert, instance_from_row, model_columns, select_list
 from registrar.sql import cursor as prepared_cursor
 
 User = get_user_model()
@@ -46,18 +45,15 @@ def user_rows_sql(source: str, where: str) -> str:
 
 USER_BY_ID_SQL = user_rows_sql(f"{User._meta.db_table} u", "u.id = %s")
 
-# Each model's attribute names, and where its columns sit in a row.
-_ATTNAMES: dict[type[Model], list[str]] = {
-    model: [f.attname for f in model._meta.concrete_fields] for model in (User, Student, Staff)
-}
-_USER_END = len(_ATTNAMES[User])
-_STUDENT_END = _USER_END + len(_ATTNAMES[Student])
+# Where each model's columns sit in a row.
+_USER_END = len(User._meta.concrete_fields)
+_STUDENT_END = _USER_END + len(Student._meta.concrete_fields)
 
 
 def _instance(model: type[Model], values: Sequence[Any]) -> Any:
     if values[0] is None:  # the LEFT JOIN found no row
         return None
-    return model.from_db(connection.alias, _ATTNAMES[model], values)
+    return instance_from_row(model, values)
 
 
 def user_from_rows(rows: Sequence[Sequence[Any]]) -> Any:

@@ -33,18 +33,23 @@ from registrar.sql import cursor as prepared_cursor
 
 from .models import Registration, Section
 
-# The student's name as `Student.__str__` gives it in the active language ("Surname Name
-# Patronymic (IIN)"), for the audit event's object_repr.
-STUDENT_REPR = """
-  CASE WHEN %(lang)s = 'en' AND st.last_name_en <> ''
-       THEN trim(st.last_name_en || ' ' || st.first_name_en)
-       WHEN %(lang)s = 'kk' AND st.last_name_kk <> ''
-       THEN concat_ws(' ', nullif(st.last_name_kk, ''), nullif(st.first_name_kk, ''),
-                      nullif(st.patronymic_kk, ''))
-       ELSE concat_ws(' ', nullif(st.last_name_ru, ''), nullif(st.first_name_ru, ''),
-                      nullif(st.patronymic_ru, ''))
-  END || ' (' || st.iin || ')'
+
+def student_repr(alias: str) -> str:
+    """The name of the student row ``alias`` as `Student.__str__` gives it in the active
+    language ("Surname Name Patronymic (IIN)"), for an audit event's object_repr."""
+    return f"""
+  CASE WHEN %(lang)s = 'en' AND {alias}.last_name_en <> ''
+       THEN trim({alias}.last_name_en || ' ' || {alias}.first_name_en)
+       WHEN %(lang)s = 'kk' AND {alias}.last_name_kk <> ''
+       THEN concat_ws(' ', nullif({alias}.last_name_kk, ''), nullif({alias}.first_name_kk, ''),
+                      nullif({alias}.patronymic_kk, ''))
+       ELSE concat_ws(' ', nullif({alias}.last_name_ru, ''), nullif({alias}.first_name_ru, ''),
+                      nullif({alias}.patronymic_ru, ''))
+  END || ' (' || {alias}.iin || ')'
 """
+
+
+STUDENT_REPR = student_repr("st")
 
 # `who`: one row (student_id, programme_id, actor_id, student_repr) or none.
 WHO_BY_STUDENT = f"""
@@ -115,7 +120,6 @@ SQL = "WITH" + WHO_BY_STUDENT + REGISTER_FROM_WHO
 # once promote two students, the second skipping the row the first took) or, when no one
 # waits, back to the section; each change audited as the service audits it. (The service's
 # "a seat under the capacity" always holds here: the enrolled count never exceeds it.)
-PROMOTED_REPR = STUDENT_REPR.replace("st.", "pst.")
 DROP_FROM_WHO = """
 , reg AS (
   SELECT r.id, r.section_id, r.state AS was, s.code, who.student_id
@@ -157,7 +161,7 @@ DROP_FROM_WHO = """
     FROM dropped, reg, who
   UNION ALL
   SELECT now(), NULL, 'registration.promoted', 'people.student',
-         promoted.student_id::text, left(""" + PROMOTED_REPR + """, 255),
+         promoted.student_id::text, left(""" + student_repr("pst") + """, 255),
          jsonb_build_object('section', promoted.section_id), 'waitlist'
     FROM promoted JOIN people_student pst ON pst.id = promoted.student_id
 )

@@ -8,6 +8,7 @@ drawn once here and kept per process (per language for the menu).
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 from django import template
@@ -19,33 +20,29 @@ from django_htmx.jinja import htmx_script
 
 register = template.Library()
 
-_kept: dict[str, SafeString] = {}
-
 
 @register.simple_tag
+@functools.cache
 def page_assets() -> SafeString:
     """The portal's stylesheet, HTMX and the portal's script (portal/portal.js)."""
-    html = _kept.get("assets")
-    if html is None:
-        html = _kept["assets"] = mark_safe(  # noqa: S308 - static URLs of our own files
-            f'<link rel="stylesheet" href="{escape(static("portal/portal.css"))}">\n'
-            f"{htmx_script(nonce=None)}\n"
-            f'<script src="{escape(static("portal/portal.js"))}" defer></script>')
-    return html
+    return mark_safe(  # noqa: S308 - static URLs of our own files
+        f'<link rel="stylesheet" href="{escape(static("portal/portal.css"))}">\n'
+        f"{htmx_script(nonce=None)}\n"
+        f'<script src="{escape(static("portal/portal.js"))}" defer></script>')
 
 
 @register.simple_tag
 def language_options() -> SafeString:
     """An ``<option>`` per language of the site, named in that language, the active one
     selected."""
-    current = get_language() or settings.LANGUAGE_CODE
-    html = _kept.get(f"languages:{current}")
-    if html is None:
-        options = []
-        for code, _name in settings.LANGUAGES:
-            info = get_language_info(code)
-            selected = " selected" if code == current else ""
-            options.append(f'<option value="{escape(code)}" lang="{escape(code)}"{selected}>'
-                           f'{escape(info["name_local"])}</option>')
-        html = _kept[f"languages:{current}"] = mark_safe("".join(options))  # noqa: S308
-    return html
+    return _language_options(get_language() or settings.LANGUAGE_CODE)
+
+
+@functools.cache
+def _language_options(current: str) -> SafeString:
+    options = []
+    for code, _name in settings.LANGUAGES:
+        selected = " selected" if code == current else ""
+        options.append(f'<option value="{escape(code)}" lang="{escape(code)}"{selected}>'
+                       f'{escape(get_language_info(code)["name_local"])}</option>')
+    return mark_safe("".join(options))  # noqa: S308 - every value is escaped
